@@ -1,0 +1,106 @@
+// swift-tools-version:6.0
+// The Roch Events platform: one package, small modules with one job each (see README.md).
+import Foundation
+import PackageDescription
+
+/// The serverless-style functions: one executable each, entry point in functions/<name>/main.swift.
+let functions = ["booking", "razorpay-webhook", "whatsapp-webhook", "portal", "portal-events", "admin", "health"]
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
+var targets: [Target] = [
+    // System-library shims (apt packages are installed by `make deps`).
+    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+    .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                   providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+    // Pure domain: no IO, imports nothing of ours.
+    .target(name: "RochCore"),
+
+    // Edges: each may import RochCore and its own shims, never each other.
+    .target(name: "RochHTTP", dependencies: ["RochCore"] + nio + [
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .target(name: "RochStore", dependencies: [
+        "RochCore", "CLibPQ",
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .target(name: "RochSite", dependencies: [
+        "RochCore", "CCmarkGFM",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Crypto", package: "swift-crypto"),
+    ]),
+    .target(name: "RochIntegrations", dependencies: [
+        "RochCore", "CCurl",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+
+    // Composition: the functions and the worker.
+    .target(name: "RochApp", dependencies: [
+        "RochCore", "RochHTTP", "RochStore", "RochIntegrations",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+    ] + nio),
+
+    .executableTarget(name: "roch", dependencies: [
+        "RochApp", "RochSite", "RochHTTP", "RochStore", "RochCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    // Test support: a throwaway database, fake Razorpay / WhatsApp servers, an SMTP sink.
+    .target(name: "RochTestSupport", dependencies: [
+        "RochCore", "RochHTTP", "RochStore", "RochApp",
+        .product(name: "Crypto", package: "swift-crypto"),
+    ] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/RochTestSupport"),
+
+    .testTarget(name: "RochCoreTests", dependencies: ["RochCore"]),
+    .testTarget(name: "RochHTTPTests", dependencies: ["RochHTTP", "RochCore"] + nio + [
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+    ]),
+    .testTarget(name: "RochStoreTests", dependencies: ["RochStore", "RochCore", "RochTestSupport"]),
+    .testTarget(name: "RochSiteTests", dependencies: ["RochSite", "RochCore"]),
+    .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"]),
+    .testTarget(name: "RochAppTests", dependencies: [
+        "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochTestSupport",
+    ]),
+]
+
+targets += functions.map { name in
+    .executableTarget(name: name, dependencies: ["RochApp"], path: "functions/\(name)")
+}
+
+// libFuzzer targets exist only when asked for (`make fuzz` sets ROCH_FUZZ=1): they have no
+// main() of their own, libFuzzer's runtime provides it.
+if ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1" {
+    targets += ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"].map { name in
+        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite"],
+                          path: "Tests/Fuzz/\(name)",
+                          swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
+                          linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])
+    }
+}
+
+let package = Package(
+    name: "roch",
+    platforms: [.macOS(.v14)],
+    products: [.executable(name: "roch", targets: ["roch"])]
+        + functions.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v5]
+)

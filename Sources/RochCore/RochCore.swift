@@ -1,0 +1,2 @@
+/// Pure domain of the Roch Events platform: money, booking lifecycle, payment plans, vendor graph, notification moments. No IO.
+public enum RochCore {}

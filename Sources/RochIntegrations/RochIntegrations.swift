@@ -1,0 +1,2 @@
+/// Outbound integrations over libcurl: Razorpay, WhatsApp Cloud API, SMTP mail.
+public enum RochIntegrations {}

@@ -1,0 +1,2 @@
+/// Static site generator: markdown (cmark-gfm) + YAML front matter + Mustache layouts -> public/.
+public enum RochSite {}

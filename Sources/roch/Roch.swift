@@ -1,0 +1,11 @@
+import ArgumentParser
+import RochApp
+
+/// The `roch` command line: build, serve, migrate, worker, seed, user, doctor.
+@main
+struct Roch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roch",
+        abstract: "The Roch Events platform: site builder, dev server, migrations and worker.",
+        subcommands: [])
+}
