@@ -1,0 +1,44 @@
+"""Shared fixtures for the end-to-end tests: paths, the test database, free loopback ports.
+
+`make test` (scripts/test.sh) starts a throwaway PostgreSQL and exports DATABASE_URL; the
+Swift executables are built in .build/debug before pytest runs.
+"""
+import os
+import pathlib
+import socket
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = ROOT / ".build" / "debug"
+OUTPUT = pathlib.Path(os.environ.get("ROCH_TEST_OUTPUT", ROOT / "test-output"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> pathlib.Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def bin_dir() -> pathlib.Path:
+    return BIN
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> pathlib.Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        pytest.fail("DATABASE_URL is not set: run the end-to-end tests through `make test`")
+    return url
