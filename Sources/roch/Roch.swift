@@ -7,5 +7,9 @@ struct Roch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roch",
         abstract: "The Roch Events platform: site builder, dev server, migrations and worker.",
-        subcommands: [])
+        subcommands: [
+            MigrateCommand.self,
+            DoctorCommand.self,
+            SeedCommand.self,
+        ])
 }

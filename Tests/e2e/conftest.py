@@ -7,7 +7,12 @@ import os
 import pathlib
 import socket
 
+import sys
+
 import pytest
+
+# helpers shared by the test folders (psycopg_shim, ...)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = ROOT / ".build" / "debug"

@@ -1,0 +1,174 @@
+import Foundation
+
+/// The one place that reads the platform's environment variables (DESIGN.md section 4).
+/// Parsing is pure: give it a dictionary, get every problem at once.
+public struct Configuration: Sendable, Equatable {
+    public struct Razorpay: Sendable, Equatable {
+        public var keyID: String
+        public var keySecret: String
+        public var webhookSecret: String
+        public var apiBase: String
+    }
+
+    public struct WhatsApp: Sendable, Equatable {
+        public var accessToken: String
+        public var phoneNumberID: String
+        public var appSecret: String
+        public var verifyToken: String
+        public var apiBase: String
+    }
+
+    public struct Mail: Sendable, Equatable {
+        public var smtpURL: String
+        public var from: String
+    }
+
+    public var databaseURL: String
+    public var siteURL: String
+    public var port: Int
+    /// nil when not configured: payment links stay `pending: Razorpay not configured`.
+    public var razorpay: Razorpay?
+    /// nil when not configured: messages are logged as `skipped: WhatsApp not configured`.
+    public var whatsApp: WhatsApp?
+    /// nil when not configured: email is logged as `skipped: email not configured`.
+    public var mail: Mail?
+    /// Team members who get team notifications on WhatsApp (E.164).
+    public var staffWhatsApp: [String]
+
+    /// Every problem found, one line each, so an operator fixes them in one go.
+    public struct Problems: Error, CustomStringConvertible, Equatable {
+        public var problems: [String]
+        public var description: String {
+            "configuration has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+                + problems.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    public static let defaultRazorpayBase = "https://api.razorpay.com"
+    public static let defaultWhatsAppBase = "https://graph.facebook.com/v21.0"
+
+    /// Reads the configuration; throws `Problems` listing every missing or malformed value.
+    public init(environment env: [String: String]) throws {
+        var problems: [String] = []
+        func value(_ key: String) -> String? {
+            guard let v = env[key]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        func httpURL(_ key: String, default fallback: String? = nil) -> String {
+            guard let v = value(key) ?? fallback else { return "" }
+            guard let u = URL(string: v), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil else {
+                problems.append("\(key) must be an http(s) URL, got \(v.debugDescription)")
+                return v
+            }
+            return v.hasSuffix("/") ? String(v.dropLast()) : v
+        }
+
+        if let db = value("DATABASE_URL") {
+            if !(db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") || db.contains("dbname=")) {
+                problems.append("DATABASE_URL must be a postgresql:// URL or a libpq connection string")
+            }
+            databaseURL = db
+        } else {
+            problems.append("DATABASE_URL is not set (make dev and make test set it for you; in production point it at your PostgreSQL)")
+            databaseURL = ""
+        }
+        siteURL = httpURL("SITE_URL", default: "http://127.0.0.1:8080")
+
+        if let p = value("PORT") {
+            if let n = Int(p), (1...65535).contains(n) { port = n } else {
+                problems.append("PORT must be a TCP port number (1-65535), got \(p.debugDescription)")
+                port = 8080
+            }
+        } else { port = 8080 }
+
+        // A provider is either fully configured or not at all: half a configuration is a mistake.
+        func group(_ name: String, _ keys: [String]) -> [String]? {
+            let present = keys.filter { value($0) != nil }
+            if present.isEmpty { return nil }
+            if present.count < keys.count {
+                let missing = keys.filter { value($0) == nil }
+                problems.append("\(name) is partly configured: set \(missing.joined(separator: ", ")) too (or unset \(present.joined(separator: ", ")))")
+                return nil
+            }
+            return keys.map { value($0)! }
+        }
+
+        if let v = group("Razorpay", ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"]) {
+            if !(v[0].hasPrefix("rzp_test_") || v[0].hasPrefix("rzp_live_")) {
+                problems.append("RAZORPAY_KEY_ID should start with rzp_test_ or rzp_live_")
+            }
+            razorpay = Razorpay(keyID: v[0], keySecret: v[1], webhookSecret: v[2],
+                                apiBase: httpURL("RAZORPAY_API_BASE", default: Self.defaultRazorpayBase))
+        } else { razorpay = nil }
+
+        if let v = group("WhatsApp", ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"]) {
+            if !v[1].allSatisfy(\.isNumber) { problems.append("WHATSAPP_PHONE_NUMBER_ID must be the numeric id from Meta's WhatsApp Manager") }
+            whatsApp = WhatsApp(accessToken: v[0], phoneNumberID: v[1], appSecret: v[2], verifyToken: v[3],
+                                apiBase: httpURL("WHATSAPP_API_BASE", default: Self.defaultWhatsAppBase))
+        } else { whatsApp = nil }
+
+        if let v = group("Email", ["SMTP_URL", "MAIL_FROM"]) {
+            if !(v[0].hasPrefix("smtp://") || v[0].hasPrefix("smtps://")) {
+                problems.append("SMTP_URL must start with smtp:// (STARTTLS) or smtps:// (TLS), e.g. smtps://user:pass@host:465")
+            }
+            if !Self.looksLikeEmail(v[1]) { problems.append("MAIL_FROM must be an email address, e.g. Roch Events <hello@rochevents.in>") }
+            mail = Mail(smtpURL: v[0], from: v[1])
+        } else { mail = nil }
+
+        staffWhatsApp = (value("STAFF_WHATSAPP") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for n in staffWhatsApp where !Self.isE164(n) {
+            problems.append("STAFF_WHATSAPP entry \(n.debugDescription) is not a phone number in E.164 form (+919876543210)")
+        }
+
+        if !problems.isEmpty { throw Problems(problems: problems) }
+    }
+
+    /// Notes for `roch doctor`: what runs in degraded mode because it is not configured.
+    public var warnings: [String] {
+        var w: [String] = []
+        if razorpay == nil { w.append("Razorpay not configured: payment links stay 'pending: Razorpay not configured'") }
+        if whatsApp == nil { w.append("WhatsApp not configured: messages are logged as 'skipped: WhatsApp not configured'") }
+        if mail == nil { w.append("Email not configured: email is logged as 'skipped: email not configured'") }
+        if staffWhatsApp.isEmpty { w.append("STAFF_WHATSAPP is empty: team notifications go by email only") }
+        return w
+    }
+
+    static func isE164(_ s: String) -> Bool {
+        s.first == "+" && (8...15).contains(s.count - 1) && s.dropFirst().allSatisfy(\.isASCII) && s.dropFirst().allSatisfy(\.isNumber)
+            && s.dropFirst().first != "0"
+    }
+
+    static func looksLikeEmail(_ s: String) -> Bool {
+        let address = s.split(separator: "<").last.map { $0.replacingOccurrences(of: ">", with: "") } ?? s
+        let parts = address.trimmingCharacters(in: .whitespaces).split(separator: "@")
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+    }
+}
+
+/// Reads a `.env` file (KEY=value lines, `#` comments, optional quotes). The real environment wins.
+public enum EnvironmentFile {
+    public static func merged(with environment: [String: String], path: String = ".env") -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return environment }
+        var out = parse(text)
+        for (k, v) in environment { out[k] = v }
+        return out
+    }
+
+    public static func parse(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for raw in text.split(whereSeparator: \.isNewline) {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#") || line.isEmpty { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)) }
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let f = value.first, f == value.last, f == "\"" || f == "'" {
+                value = String(value.dropFirst().dropLast())
+            }
+            out[key] = value
+        }
+        return out
+    }
+}

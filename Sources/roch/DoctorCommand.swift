@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import RochApp
+import RochStore
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check configuration, database and migrations; list every problem at once.")
+
+    func run() throws {
+        let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+        let configuration: Configuration
+        do {
+            configuration = try Configuration(environment: env)
+        } catch let problems as Configuration.Problems {
+            print(problems.description)
+            throw ExitCode(1)
+        }
+        var failed = false
+        do {
+            let connection = try Connection(url: configuration.databaseURL)
+            let report = HealthCheck.run(connection, migrationsDirectory: env["ROCH_MIGRATIONS_DIR"] ?? "db/migrations")
+            print("database: \(report.database)")
+            if report.migrationsPending.isEmpty {
+                print("migrations: \(report.migrationsApplied) applied, none pending")
+            } else {
+                print("migrations: pending \(report.migrationsPending.joined(separator: ", ")) — run `roch migrate`")
+            }
+            failed = !report.isHealthy
+        } catch {
+            print("database: \(error)")
+            failed = true
+        }
+        for w in configuration.warnings { print("note: \(w)") }
+        if failed { throw ExitCode(1) }
+        print("all good")
+    }
+}
