@@ -1,0 +1,24 @@
+/// A moment in a booking's life at which people are told something (WhatsApp and email).
+public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashable {
+    case enquiryReceived = "enquiry_received"
+    case discussionScheduled = "discussion_scheduled"
+    case proposalSent = "proposal_sent"
+    case paymentLinkIssued = "payment_link_issued"
+    case paymentReceived = "payment_received"
+    case bookingConfirmed = "booking_confirmed"
+    case vendorMilestoneUpdated = "vendor_milestone_updated"
+    case vendorBlocked = "vendor_blocked"
+    case paymentDueReminder = "payment_due_reminder"
+    case eventReminder48h = "event_reminder_48h"
+    case eventReminder2h = "event_reminder_2h"
+    case eventCompleted = "event_completed"
+    case bookingCancelled = "booking_cancelled"
+}
+
+/// Who receives a message for a moment.
+public enum RecipientRole: String, Sendable, Codable, CaseIterable, Hashable {
+    case client
+    case coordinator
+    case team
+    case vendor
+}
