@@ -1,8 +1,10 @@
+import Foundation
 import RochHTTP
 
 /// A deployable function: its executable name and the handler every runtime runs.
 public struct FunctionDefinition: Sendable {
     public let name: String
+    /// Builds the handler once per process (a FastCGI responder opens its database pool here).
     public let makeHandler: @Sendable () async throws -> Handler
 
     public init(name: String, makeHandler: @escaping @Sendable () async throws -> Handler) {
@@ -18,9 +20,83 @@ public struct FunctionDefinition: Sendable {
     }
 }
 
-/// Entry point shared by every `functions/<name>/main.swift`.
+/// Entry point shared by every `functions/<name>/main.swift`: picks the runtime from argv and the environment.
 public enum FunctionMain {
+    /// How this process was asked to run.
+    public enum Mode: Equatable {
+        case fastCGI(FastCGIServer.Address)
+        case cgi
+        case help
+        case usage(String)
+    }
+
+    /// `--fastcgi ADDR`, then a listening socket on fd 0 (spawn-fcgi, systemd), then `GATEWAY_INTERFACE` (CGI).
+    public static func mode(arguments: [String], environment: [String: String], stdinIsListeningSocket: Bool) -> Mode {
+        var args = arguments.dropFirst()
+        while let arg = args.popFirst() {
+            switch arg {
+            case "--help", "-h": return .help
+            case "--fastcgi":
+                guard let value = args.popFirst() else { return .usage("--fastcgi needs an address") }
+                do { return .fastCGI(try FastCGIServer.Address(parsing: value)) } catch { return .usage("\(error)") }
+            default:
+                if arg.hasPrefix("--fastcgi=") {
+                    do { return .fastCGI(try FastCGIServer.Address(parsing: String(arg.dropFirst(10)))) } catch { return .usage("\(error)") }
+                }
+                return .usage("unknown argument '\(arg)'")
+            }
+        }
+        if stdinIsListeningSocket { return .fastCGI(.inherited(descriptor: 0)) }
+        if let gi = environment["GATEWAY_INTERFACE"], !gi.isEmpty { return .cgi }
+        return .usage("no runtime selected")
+    }
+
+    public static func usage(_ name: String) -> String {
+        """
+        usage: \(name) [--fastcgi ADDR]
+
+        Runs the \(name) function under one of three runtimes:
+          CGI        started by a web server (fcgiwrap, lighttpd, Apache) with GATEWAY_INTERFACE set
+          FastCGI    --fastcgi unix:/run/roch/\(name).sock  or  --fastcgi 127.0.0.1:9000
+                     or a listening socket passed on fd 0 (spawn-fcgi, systemd socket activation)
+          dev        inside `roch serve`
+        Stops gracefully on SIGTERM/SIGINT in FastCGI mode.
+        """
+    }
+
     public static func run(_ function: FunctionDefinition) async -> Never {
-        fatalError("runtime selection lands with the function runtime issue")
+        let arguments = CommandLine.arguments
+        let mode = mode(arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                        stdinIsListeningSocket: FastCGIServer.isListeningSocket(0))
+        switch mode {
+        case .help:
+            print(usage(function.name))
+            exit(0)
+        case .usage(let problem):
+            FileHandle.standardError.write(Data("\(function.name): \(problem)\n\n\(usage(function.name))\n".utf8))
+            exit(64)
+        case .cgi:
+            let handler = await makeHandlerOrFallback(function)
+            exit(await CGIAdapter.runProcess(handler: handler))
+        case .fastCGI(let address):
+            let handler: Handler
+            do { handler = try await function.makeHandler() } catch {
+                FileHandle.standardError.write(Data("\(function.name): cannot start: \(error)\n".utf8))
+                exit(70)
+            }
+            do { try await FastCGIServer.run(address, handler: handler) } catch {
+                FileHandle.standardError.write(Data("\(function.name): cannot listen on \(address): \(error)\n".utf8))
+                exit(71)
+            }
+            exit(0)
+        }
+    }
+
+    /// In CGI a set-up failure must still produce a response: a logged 503.
+    static func makeHandlerOrFallback(_ function: FunctionDefinition) async -> Handler {
+        do { return try await function.makeHandler() } catch {
+            log("\(function.name): set-up failed: \(String(reflecting: error))")
+            return { _ in throw HTTPError(503, code: "unavailable", "The service is starting or unavailable. Please try again shortly.") }
+        }
     }
 }

@@ -1,8 +1,45 @@
 import RochHTTP
 
 extension FunctionDefinition {
-    /// `GET /api/health`: database reachable, migrations current.
+    /// `GET /api/health`: database reachable, migrations current. `GET /api/health/stream` checks that
+    /// the proxy chain does not buffer: it sends `n` tick events about 100 ms apart.
     public static let health = FunctionDefinition(name: "health") {
-        { _ in Response(status: 200, contentType: "application/json", body: Array(#"{"status":"ok"}"#.utf8)) }
+        { request in
+            switch (request.method, request.pathInfo) {
+            case ("GET", ""), ("GET", "/"), ("HEAD", ""), ("HEAD", "/"):
+                return try Response.json(["status": "ok"])
+            case ("GET", "/stream"):
+                return try HealthStream.response(request)
+            case (_, ""), (_, "/"), (_, "/stream"):
+                throw HTTPError.methodNotAllowed(["GET"])
+            default:
+                throw HTTPError.notFound()
+            }
+        }
+    }
+}
+
+/// The ops check behind `/api/health/stream`.
+enum HealthStream {
+    static let defaultCount = 5
+    static let maxCount = 50
+
+    static func response(_ request: Request) throws -> Response {
+        var count = defaultCount
+        if let n = try request.query()["n"] {
+            guard let v = Int(n), (1...maxCount).contains(v) else {
+                throw HTTPError.badRequest("n must be a whole number from 1 to \(maxCount).", code: "invalid_n")
+            }
+            count = v
+        }
+        let total = count
+        return Response.eventStream { sse in
+            try await sse.retry(milliseconds: 2000)
+            for i in 1...total {
+                if sse.isClosed { return }
+                try await sse.send(ServerSentEvent(id: String(i), event: "tick", data: #"{"n":\#(i),"of":\#(total)}"#))
+                if i < total { try await Task.sleep(nanoseconds: 100_000_000) }
+            }
+        }
     }
 }

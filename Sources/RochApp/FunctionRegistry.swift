@@ -1,0 +1,16 @@
+import RochHTTP
+
+/// Every deployable function, by executable name: `roch serve --in-process` and tests use it.
+public enum FunctionRegistry {
+    public static let all: [FunctionDefinition] = [
+        .placeholder("booking"),
+        .placeholder("razorpay-webhook"),
+        .placeholder("whatsapp-webhook"),
+        .placeholder("portal"),
+        .placeholder("portal-events"),
+        .placeholder("admin"),
+        .health,
+    ]
+
+    public static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }
+}

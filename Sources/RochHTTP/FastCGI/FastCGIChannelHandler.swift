@@ -1,0 +1,143 @@
+import Foundation
+import NIOCore
+
+/// Frames bytes into FastCGI records; a protocol error closes the connection.
+public final class FastCGIRecordDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = FastCGIRecord
+    public init() {}
+
+    public func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let (record, used) = try FastCGIRecordParser.parse(buffer.readableBytesView) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: used)
+        context.fireChannelRead(wrapInboundOut(record))
+        return .continue
+    }
+
+    public func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        buffer.moveReaderIndex(to: buffer.writerIndex)  // a truncated record at EOF is dropped
+        return .needMoreData
+    }
+}
+
+/// Counts requests in flight across connections, for graceful shutdown.
+public final class InFlightCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    public init() {}
+    public var value: Int { lock.withLock { count } }
+    func begin() { lock.withLock { count += 1 } }
+    func end() { lock.withLock { count -= 1 } }
+}
+
+/// Runs FastCGI requests through the function: each request is a Task; its writes go straight to the channel.
+public final class FastCGIChannelHandler: ChannelInboundHandler {
+    public typealias InboundIn = FastCGIRecord
+    public typealias OutboundOut = ByteBuffer
+
+    private let handler: Handler
+    private let counter: InFlightCounter
+    private var state: FastCGIConnection
+    private var running: [UInt16: (task: Task<Void, Never>, writer: FastCGIStreamWriter)] = [:]
+    private var channel: Channel?
+
+    public init(handler: @escaping Handler, limits: FastCGIConnection.Limits = .init(), counter: InFlightCounter = InFlightCounter()) {
+        self.handler = handler
+        self.counter = counter
+        self.state = FastCGIConnection(limits: limits)
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) { channel = context.channel }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        for action in state.receive(unwrapInboundIn(data)) {
+            switch action {
+            case .send(let bytes):
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            case .close:
+                context.close(promise: nil)
+                return
+            case .abort(let id):
+                running[id]?.writer.markClosed()
+                running[id]?.task.cancel()
+            case .handle(let id, let request):
+                start(id, request, context: context)
+            }
+        }
+    }
+
+    private func start(_ id: UInt16, _ request: Request, context: ChannelHandlerContext) {
+        let channel = context.channel
+        let writer = FastCGIStreamWriter(channel: channel, requestId: id)
+        let handler = self.handler
+        let counter = self.counter
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        counter.begin()
+        let task = Task {
+            defer { counter.end() }
+            var response = await ErrorResponder.respond(handler, to: request)
+            var head = FastCGIResponseEncoder.head(&response, path: request.path)
+            switch response.body {
+            case .bytes(let b):
+                if request.method != "HEAD" { head += b }
+                try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))
+            case .stream(let body):
+                if (try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))) != nil {
+                    do { try await body(writer) } catch {
+                        if !writer.isClosed { log("\(request.method) \(request.path): stream ended with \(String(reflecting: error))") }
+                    }
+                }
+            }
+            try? await writer.writeRaw(FastCGIResponseEncoder.end(requestId: id, appStatus: writer.isClosed ? 1 : 0))
+            channel.eventLoop.execute { bound.value.finished(id) }
+        }
+        running[id] = (task, writer)
+    }
+
+    private func finished(_ id: UInt16) {
+        running[id] = nil
+        if state.finished(requestId: id) { channel?.close(promise: nil) }
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        for (_, r) in running { r.writer.markClosed(); r.task.cancel() }
+        context.fireChannelInactive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if !(error is FastCGIProtocolError) { log("FastCGI connection: \(error)") }
+        context.close(promise: nil)
+    }
+}
+
+/// A FastCGI request's output: each write is STDOUT records, flushed before `write` returns.
+final class FastCGIStreamWriter: StreamWriter, @unchecked Sendable {
+    private let channel: Channel
+    private let requestId: UInt16
+    private let lock = NSLock()
+    private var closed = false
+
+    init(channel: Channel, requestId: UInt16) {
+        self.channel = channel
+        self.requestId = requestId
+    }
+
+    var isClosed: Bool { lock.withLock { closed } || !channel.isActive }
+
+    func markClosed() { lock.withLock { closed = true } }
+
+    func write(_ bytes: [UInt8]) async throws {
+        guard !bytes.isEmpty else { return }
+        guard !isClosed else { throw CancellationError() }
+        try await writeRaw(FastCGIRecord.stream(.stdout, requestId: requestId, bytes))
+    }
+
+    func writeRaw(_ records: [UInt8]) async throws {
+        do {
+            try await channel.writeAndFlush(channel.allocator.buffer(bytes: records)).get()
+        } catch {
+            markClosed()
+            throw error
+        }
+    }
+}
