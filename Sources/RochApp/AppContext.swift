@@ -15,6 +15,22 @@ public final class AppContext: Sendable {
         self.migrationsDirectory = migrationsDirectory
     }
 
+    private static let sharedLock = NSLock()
+    nonisolated(unsafe) private static var sharedContext: AppContext?
+
+    /// The process's context, made on first use: a FastCGI responder (or `roch serve --in-process`)
+    /// shares one connection pool across every request and function. Connections and database
+    /// threads open on demand, so a CGI process pays for one of each. Pool size: ROCH_DB_POOL (16).
+    public static func shared() throws -> AppContext {
+        try sharedLock.withLock {
+            if let c = sharedContext { return c }
+            let size = ProcessInfo.processInfo.environment["ROCH_DB_POOL"].flatMap(Int.init) ?? 16
+            let c = try fromEnvironment(poolSize: max(1, size))
+            sharedContext = c
+            return c
+        }
+    }
+
     /// Reads the environment (and `.env`), failing with every configuration problem at once.
     /// `poolSize` 1 suits CGI (one request per process); long-running runtimes pass more.
     public static func fromEnvironment(poolSize: Int = 1) throws -> AppContext {

@@ -3,7 +3,7 @@ import RochHTTP
 /// Every deployable function, by executable name: `roch serve --in-process` and tests use it.
 public enum FunctionRegistry {
     public static let all: [FunctionDefinition] = [
-        .placeholder("booking"),
+        .booking,
         .placeholder("razorpay-webhook"),
         .placeholder("whatsapp-webhook"),
         .placeholder("portal"),

@@ -40,18 +40,21 @@ public final class Database: Sendable {
     }
 }
 
-/// A fixed set of threads that run blocking jobs in order of arrival.
+/// Up to `threads` threads that run blocking jobs in order of arrival. Threads start on demand,
+/// so a short-lived CGI process that runs one query starts one thread, not the whole set.
 final class BlockingExecutor: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
+    private var head = 0
     private var stopping = false
+    private var started = 0
+    private var idle = 0
+    private let maxThreads: Int
+    private let name: String
 
     init(threads: Int, name: String) {
-        for i in 0..<max(1, threads) {
-            let thread = Thread { [weak self] in self?.loop() }
-            thread.name = "\(name)-\(i)"
-            thread.start()
-        }
+        maxThreads = max(1, threads)
+        self.name = name
     }
 
     func run<T: Sendable>(_ job: @escaping @Sendable () throws -> T) async throws -> T {
@@ -63,18 +66,32 @@ final class BlockingExecutor: @unchecked Sendable {
     private func submit(_ job: @escaping () -> Void) {
         condition.lock()
         jobs.append(job)
+        let pending = jobs.count - head
+        if pending > idle && started < maxThreads {
+            started += 1
+            let thread = Thread { [self] in loop() }
+            thread.name = "\(name)-\(started)"
+            thread.start()
+        }
         condition.signal()
         condition.unlock()
     }
 
     private func loop() {
+        condition.lock()
         while true {
-            condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && stopping { condition.unlock(); return }
-            let job = jobs.removeFirst()
+            while head == jobs.count && !stopping {
+                idle += 1
+                condition.wait()
+                idle -= 1
+            }
+            if head == jobs.count && stopping { condition.unlock(); return }
+            let job = jobs[head]
+            head += 1
+            if head > 1024 && head * 2 > jobs.count { jobs.removeFirst(head); head = 0 }
             condition.unlock()
             job()
+            condition.lock()
         }
     }
 

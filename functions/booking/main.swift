@@ -1,4 +1,4 @@
 // Entry point of the `booking` function: the runtime (CGI, FastCGI, dev server) is chosen from argv/env.
 import RochApp
 
-await FunctionMain.run(.placeholder("booking"))
+await FunctionMain.run(.booking)

@@ -1,0 +1,66 @@
+import Foundation
+import RochCore
+import RochStore
+
+/// Turns a notification moment on a booking into outbox rows, in the caller's transaction:
+/// gathers the audience (client, coordinator, team) and the standard parameters, plans the
+/// deliveries with `NotificationPlanner`, and queues them.
+public struct BookingNotifier: Sendable {
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    /// Queues `moment` for the booking. `extra` adds or overrides parameters (amounts, links, call time).
+    @discardableResult
+    public func notify(_ c: Connection, moment: NotificationMoment, booking: BookingRecord, occurrence: String = "1",
+                       extra: [String: String] = [:], dueAt: Date? = nil, staleAfter: Date? = nil,
+                       vendor: NotificationPlanner.Contact? = nil) throws -> Int {
+        let client = try ClientRepository.find(c, id: booking.clientID)
+        let coordinator = try booking.coordinatorID.flatMap { try TeamRepository.find(c, id: $0) }
+        let audience = NotificationPlanner.Audience(
+            client: client.map { .init(name: $0.name, phone: $0.phone, email: $0.email, whatsAppConsent: $0.whatsAppConsent) },
+            coordinator: coordinator.map { .init(name: $0.name, phone: $0.phone, email: $0.email) },
+            team: try team(c), vendor: vendor)
+        var parameters = standardParameters(booking: booking, client: client, coordinator: coordinator)
+        parameters.merge(extra) { _, new in new }
+        let messages = NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
+            .map { d in
+                OutboxMessage(idempotencyKey: d.idempotencyKey, moment: moment, bookingID: booking.id, recipientRole: d.role,
+                              recipientName: d.name, channel: d.channel == .whatsapp ? .whatsapp : .email, address: d.address,
+                              parameters: parameters, dueAt: dueAt, staleAfter: staleAfter)
+            }
+        return try OutboxRepository.enqueue(c, messages)
+    }
+
+    /// The team: the WhatsApp numbers in STAFF_WHATSAPP, and admins by email.
+    func team(_ c: Connection) throws -> [NotificationPlanner.Contact] {
+        var contacts = configuration.staffWhatsApp.map { NotificationPlanner.Contact(name: "Roch team", phone: $0, email: nil) }
+        for member in try TeamRepository.active(c) where member.role == "admin" {
+            contacts.append(.init(name: member.name, phone: nil, email: member.email))
+        }
+        return contacts
+    }
+
+    /// Parameters every moment may use, formatted for people in India.
+    public func standardParameters(booking: BookingRecord, client: ClientRecord?, coordinator: StaffMember?) -> [String: String] {
+        let site = configuration.siteURL
+        var p: [String: String] = [
+            "client_name": client?.name ?? "there",
+            "event_type": EventType(rawValue: booking.eventType)?.label ?? booking.eventType,
+            "event_date": NotificationFormat.date(booking.eventDate),
+            "city": booking.city,
+            "guests": String(booking.guests),
+            "budget": BudgetRange(rawValue: booking.budget)?.label ?? booking.budget,
+            "phone": client?.phone ?? "",
+            "email": client?.email ?? "",
+            "venue": booking.venue ?? booking.city,
+            "coordinator_name": coordinator?.name ?? "the Roch Events team",
+            "coordinator_phone": coordinator?.phone ?? (configuration.staffWhatsApp.first ?? ""),
+            "portal_link": "\(site)/portal/",
+            "admin_link": "\(site)/admin/bookings/\(booking.publicID)",
+            "review_link": "\(site)/testimonials/",
+        ]
+        if let t = booking.eventStartTime, let time = TimeOfDay(t) { p["event_time"] = NotificationFormat.time(time) }
+        return p
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import RochCore
+import RochStore
+
+/// Carries out a lifecycle plan's actions inside the caller's transaction: outbox rows, tasks,
+/// the client's timeline entry (with NOTIFY), worker jobs, reminders.
+struct LifecycleEffects {
+    let notifier: BookingNotifier
+
+    func apply(_ actions: [BookingAction], to booking: BookingRecord, state: BookingState, occurrence: String,
+               extra: [String: String], on c: Connection) throws {
+        for action in actions {
+            switch action {
+            case .notify(let moment):
+                try notifier.notify(c, moment: moment, booking: booking, occurrence: occurrence, extra: extra)
+            case .createTask(let task):
+                try TeamRepository.createTask(c, bookingID: booking.id, title: task.title, assigneeRole: task.assignee.rawValue,
+                                              assigneeID: task.assignee == .coordinator ? booking.coordinatorID : nil,
+                                              dueInHours: task.dueInHours)
+            case .portalEntry(let entry):
+                try TimelineRepository.append(c, bookingID: booking.id, kind: "status", title: entry.title, body: entry.body,
+                                              data: try JSONB(encoding: ["state": state.rawValue, "label": state.label]))
+            case .issueDepositPaymentLink:
+                try OutboxRepository.enqueueJob(c, kind: "create_payment_link",
+                                                idempotencyKey: "create_payment_link:\(booking.id):on_acceptance",
+                                                payload: try JSONB(encoding: ["booking_id": String(booking.id), "milestones": "on_acceptance"]))
+            case .scheduleReminders:
+                // Reminders are computed by the worker from the booking's date and time at that moment,
+                // so a later reschedule simply queues this job again.
+                try OutboxRepository.enqueueJob(c, kind: "schedule_reminders",
+                                                idempotencyKey: "schedule_reminders:\(booking.id):\(occurrence)",
+                                                payload: try JSONB(encoding: ["booking_id": String(booking.id)]))
+            case .cancelReminders:
+                try OutboxRepository.cancelQueued(c, bookingID: booking.id,
+                                                  moments: [.eventReminder48h, .eventReminder2h, .paymentDueReminder],
+                                                  reason: "booking \(state.rawValue)")
+            }
+        }
+    }
+}
