@@ -48,7 +48,7 @@ enum BookingFormPage {
         .hp{position:absolute;left:-10000px}
         </style></head><body>
         <main><h1>Almost there: please check a few answers</h1>
-        <div class="error-summary" role="alert" tabindex="-1" id="error-summary"><h2>There \(errors.count == 1 ? "is 1 problem" : "are \(errors.count) problems")</h2><ul>
+        <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus><h2>There \(errors.count == 1 ? "is 1 problem" : "are \(errors.count) problems")</h2><ul>
         """
         for (name, _) in labels where errors[name] != nil {
             html += "<li><a href=\"#\(name)\">\(htmlEscape(label[name] ?? name)): \(htmlEscape(errors[name]!))</a></li>"

@@ -17,6 +17,11 @@ public struct BookingRateLimits: Sendable, Equatable {
     public var perIP: RateLimiter.Limit
     public var perPhone: RateLimiter.Limit
 
+    public init(perIP: RateLimiter.Limit, perPhone: RateLimiter.Limit) {
+        self.perIP = perIP
+        self.perPhone = perPhone
+    }
+
     /// 10 per IP per 10 minutes and 5 per phone per hour, overridable by
     /// BOOKING_LIMIT_PER_IP / BOOKING_LIMIT_PER_PHONE ("hits/seconds", e.g. "10/600").
     public static func from(environment env: [String: String]) -> BookingRateLimits {

@@ -60,7 +60,13 @@ public struct BookingNotifier: Sendable {
             "admin_link": "\(site)/admin/bookings/\(booking.publicID)",
             "review_link": "\(site)/testimonials/",
         ]
-        if let t = booking.eventStartTime, let time = TimeOfDay(t) { p["event_time"] = NotificationFormat.time(time) }
+        if let t = booking.eventStartTime, let time = Self.timeOfDay(t) { p["event_time"] = NotificationFormat.time(time) }
         return p
+    }
+
+    /// "HH:MM" as stored by the booking repository.
+    static func timeOfDay(_ text: String) -> TimeOfDay? {
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        return parts.count >= 2 ? TimeOfDay(hour: parts[0], minute: parts[1]) : nil
     }
 }
