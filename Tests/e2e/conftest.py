@@ -5,7 +5,6 @@ Swift executables are built in .build/debug before pytest runs.
 """
 import os
 import pathlib
-import socket
 
 import sys
 
@@ -19,10 +18,7 @@ BIN = ROOT / ".build" / "debug"
 OUTPUT = pathlib.Path(os.environ.get("ROCH_TEST_OUTPUT", ROOT / "test-output"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from support import free_port  # noqa: E402,F401  (re-exported for fixtures)
 
 
 @pytest.fixture(scope="session")
