@@ -60,6 +60,16 @@ public struct RenderedMessage: Sendable, Equatable, Codable {
     public let emailSubject: String
     public let emailText: String
     public let emailHTML: String
+
+    public init(whatsAppTemplate: String, whatsAppLanguage: String, whatsAppParameters: [String],
+                emailSubject: String, emailText: String, emailHTML: String) {
+        self.whatsAppTemplate = whatsAppTemplate
+        self.whatsAppLanguage = whatsAppLanguage
+        self.whatsAppParameters = whatsAppParameters
+        self.emailSubject = emailSubject
+        self.emailText = emailText
+        self.emailHTML = emailHTML
+    }
 }
 
 /// Why a message could not be rendered.
