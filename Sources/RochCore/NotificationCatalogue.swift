@@ -139,7 +139,8 @@ extension NotificationCatalogue {
 
     /// Fills in the moment's messages for one recipient. Every placeholder used must be present
     /// and non-empty in `parameters`; extra parameters are ignored. WhatsApp parameters have
-    /// newlines and tabs turned into spaces (Meta rejects them); the HTML email escapes both the
+    /// every run of whitespace (newlines, tabs, long gaps: Meta rejects them) turned into one
+    /// space; the HTML email escapes both the
     /// wording and the values.
     public static func render(moment: NotificationMoment, recipient: RecipientRole,
                               parameters: [String: String]) throws -> RenderedMessage {
@@ -153,8 +154,7 @@ extension NotificationCatalogue {
             return text
         }
         let whatsApp = try entry.whatsApp.bodyParameterKeys.map { key in
-            try value(key).split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
-                .replacingOccurrences(of: "     ", with: "    ")
+            try value(key).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         func fill(_ text: String, escape: Bool) throws -> String {
             try TemplateText.segments(text).map { segment in
