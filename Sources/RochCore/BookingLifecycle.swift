@@ -100,6 +100,11 @@ public enum BookingLifecycle {
         BookingEvent.allCases.filter { transition(from: state, event: $0) != nil }
     }
 
+    /// Events that `decide` would accept right now (for enabling the admin's buttons).
+    public static func acceptedEvents(from state: BookingState, context: TransitionContext) -> [BookingEvent] {
+        events(from: state).filter { (try? decide(from: state, event: $0, context: context).get()) != nil }
+    }
+
     /// The single place that decides whether `event` may move a booking out of `from`.
     /// Guards are all evaluated so that the rejection lists every unmet condition at once.
     public static func decide(from: BookingState, event: BookingEvent,

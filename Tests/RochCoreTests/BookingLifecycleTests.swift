@@ -242,6 +242,15 @@ struct BookingLifecycleTests {
         }
     }
 
+    @Test func acceptedEventsAreThoseDecideAccepts() {
+        let team = TransitionContext(actor: .teamMember, hasCoordinator: true, hasProposal: false, today: Self.today, reason: "x")
+        #expect(BookingLifecycle.acceptedEvents(from: .discussion, context: team) == [.cancel])
+        #expect(BookingLifecycle.acceptedEvents(from: .proposalSent, context: team) == [.cancel])
+        let webhook = TransitionContext(actor: .paymentWebhook, today: Self.today)
+        #expect(BookingLifecycle.acceptedEvents(from: .proposalSent, context: webhook) == [.depositPaid])
+        #expect(BookingLifecycle.acceptedEvents(from: .completed, context: team) == [])
+    }
+
     @Test func tableRoundTripsThroughJSON() throws {
         let data = try JSONEncoder().encode(BookingLifecycle.table)
         #expect(try JSONDecoder().decode([BookingTransition].self, from: data) == BookingLifecycle.table)
