@@ -96,12 +96,13 @@ public enum Generated {
 
     /// A redirect page for an old URL (front matter `aliases`), like Hugo's alias pages.
     public static func aliasPage(to target: String, baseURL: String) -> String {
-        let t = xmlEscape(baseURL + target)
+        let canonical = xmlEscape(baseURL + target)
+        let path = xmlEscape(target) // root-relative, so redirects also work on a dev server
         return """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(t)</title>\
-        <link rel="canonical" href="\(t)"><meta name="robots" content="noindex">\
-        <meta http-equiv="refresh" content="0; url=\(t)"></head>\
-        <body><p>This page has moved to <a href="\(t)">\(t)</a>.</p></body></html>
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(canonical)</title>\
+        <link rel="canonical" href="\(canonical)"><meta name="robots" content="noindex">\
+        <meta http-equiv="refresh" content="0; url=\(path)"></head>\
+        <body><p>This page has moved to <a href="\(path)">\(canonical)</a>.</p></body></html>
 
         """
     }

@@ -56,7 +56,7 @@ extension SiteBuilder {
         var errors: [BuildError] = []
         for i in changedPages { errors += LinkCheck.check(page: pages[i], links: rendered[i].links, known: known) }
         if !errors.isEmpty { throw BuildErrors(errors: errors.map { var e = $0; e.step = "checkLinks"; return e }) }
-        siteContext["site"] = (siteContext["site"] as? [String: Any] ?? [:]).merging(["recentPosts": recentPosts()]) { $1 }
+        siteContext["site"] = (siteContext["site"] as? [String: Any] ?? [:]).merging(["recentPosts": recentPosts(), "hasRecentPosts": !recentPosts().isEmpty]) { $1 }
         for i in affected.sorted() {
             let layout = try templates.layout(for: pages[i])
             let html = templates.render(context(for: i), layout: layout)

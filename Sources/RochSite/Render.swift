@@ -15,7 +15,9 @@ extension SiteBuilder {
             "language": config.language, "params": config.params, "feedURL": feedURL,
             "year": Calendar(identifier: .gregorian).component(.year, from: options.now),
         ]
-        site["recentPosts"] = recentPosts()
+        let recent = recentPosts()
+        site["recentPosts"] = recent
+        site["hasRecentPosts"] = !recent.isEmpty
         return ["site": site, "data": data, "assets": assetURLs, "images": images]
     }
 
@@ -34,7 +36,7 @@ extension SiteBuilder {
             s["date"] = SiteDate.human(d)
             s["dateISO"] = SiteDate.day(d)
         }
-        if !p.frontMatter.tags.isEmpty { s["tags"] = p.frontMatter.tags }
+        if !p.frontMatter.tags.isEmpty { s["tags"] = p.frontMatter.tags; s["hasTags"] = true }
         if let image = p.frontMatter.image { s["image"] = image; s["imageInfo"] = imageInfo(image) }
         return s
     }
@@ -52,7 +54,9 @@ extension SiteBuilder {
         page["isHome"] = p.kind == .home
         page["section"] = p.section
         page["permalink"] = config.baseURL + p.url
-        page["toc"] = rendered[i].headings.filter { $0.level == 2 }.map { ["id": $0.id, "text": $0.text] }
+        let toc = rendered[i].headings.filter { $0.level == 2 }.map { ["id": $0.id, "text": $0.text] }
+        page["toc"] = toc
+        page["hasToc"] = toc.count >= 2
         if (p.frontMatter.params["noindex"] as? Bool) == true { page["noindex"] = true }
         var ctx = siteContext
         ctx["page"] = page
@@ -61,7 +65,9 @@ extension SiteBuilder {
             ctx["pages"] = children.filter { pages[$0].kind == .page }.map { summary(of: $0) }
             ctx["sections"] = children.filter { pages[$0].kind == .section }.map { summary(of: $0) }
         }
-        let image = p.frontMatter.image ?? config.image
+        // Social networks do not show SVG cards: fall back to the site's default (PNG) image.
+        let own = p.frontMatter.image.flatMap { $0.hasSuffix(".svg") ? nil : $0 }
+        let image = own ?? config.image
         ctx["meta"] = [
             "title": p.kind == .home ? config.title : "\(p.title) | \(config.title)",
             "description": p.frontMatter.description ?? config.description,
