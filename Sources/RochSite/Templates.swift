@@ -42,18 +42,21 @@ public struct TemplateSet: Sendable {
     /// Layout for a page: front matter `layout`, then `<section>-single`/`<section>-list`,
     /// then `single`, `list` or `home` (like Hugo's lookup order, flattened).
     public func layout(for page: Page) throws -> String {
-        var candidates: [String] = []
-        if let l = page.frontMatter.layout { candidates.append(l) }
+        if let l = page.frontMatter.layout {
+            // An explicit layout must exist: silently using another one hides typos.
+            guard names.contains(l) else {
+                throw BuildError(path: page.filePath, field: "layout",
+                                 message: "names '\(l)' but \(directory)/\(l).mustache does not exist")
+            }
+            return l
+        }
+        let candidates: [String]
         switch page.kind {
-        case .home: candidates += ["home", "list"]
-        case .section: candidates += ["\(page.section)-list", "list"]
-        case .page: candidates += ["\(page.section)-single", "single"]
+        case .home: candidates = ["home", "list"]
+        case .section: candidates = ["\(page.section)-list", "list"]
+        case .page: candidates = ["\(page.section)-single", "single"]
         }
         if let found = candidates.first(where: names.contains) { return found }
-        if let l = page.frontMatter.layout {
-            throw BuildError(path: page.filePath, line: nil, field: "layout",
-                             message: "names '\(l)' but \(directory)/\(l).mustache does not exist")
-        }
         throw BuildError(path: page.filePath, message: "no layout: add \(directory)/\(candidates.last!).mustache")
     }
 
