@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 
 /// The one outbound HTTP client: libcurl, one easy handle per call, typed network errors.
 public struct HTTPClient: Sendable {
@@ -77,7 +76,7 @@ public struct HTTPClient: Sendable {
     /// Sends the request on a thread outside Swift's cooperative pool and resumes when done.
     public func send(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
         let result: Result<HTTPResponse, HTTPClientError> = await withCheckedContinuation { continuation in
-            Curl.blockingQueue.async {
+            BlockingPool.shared.run {
                 do throws(HTTPClientError) {
                     continuation.resume(returning: .success(try self.send(request)))
                 } catch {
@@ -129,9 +128,6 @@ private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, 
 
 /// Process-wide libcurl state.
 enum Curl {
-    /// Blocking transfers run here, never on the cooperative pool.
-    static let blockingQueue = DispatchQueue(label: "roch.integrations.curl", qos: .utility, attributes: .concurrent)
-
     private static let globalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     /// curl_global_init is not thread-safe; a static let runs it exactly once.
