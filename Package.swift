@@ -83,7 +83,7 @@ targets += functions.map { name in
 // main() of their own, libFuzzer's runtime provides it.
 if ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1" {
     targets += ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"].map { name in
-        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite"],
+        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite", "RochIntegrations"],
                           path: "Tests/Fuzz/\(name)",
                           swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
                           linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])
