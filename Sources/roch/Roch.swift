@@ -7,5 +7,5 @@ struct Roch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roch",
         abstract: "The Roch Events platform: site builder, dev server, migrations and worker.",
-        subcommands: [])
+        subcommands: [ServeCommand.self])
 }
