@@ -8,7 +8,11 @@ CONC=${BENCH_CONCURRENCY:-16}
 rel=.build/release
 tmp=$(mktemp -d /tmp/roch-bench-booking.XXXXXX)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
+cleanup() {
+  for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 db="bench_booking_$$"
 psql -X -q "$DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
@@ -18,12 +22,12 @@ DATABASE_URL=$url $rel/roch seed >/dev/null
 export BOOKING_LIMIT_PER_IP=100000000/60 BOOKING_LIMIT_PER_PHONE=100000000/60 SITE_URL=https://rochevents.test
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-DATABASE_URL=$url $rel/booking --fastcgi 127.0.0.1:$port 2>"$tmp/fcgi.log" & pids+=($!)
+DATABASE_URL=$url $rel/booking --fastcgi 127.0.0.1:$port >/dev/null 2>"$tmp/fcgi.log" & pids+=($!)
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 fcgi=$(python3 bench/booking_load.py 127.0.0.1:$port "$SECONDS_EACH" "$CONC")
 
 # CGI: fcgiwrap starts the executable for every request, as nginx + fcgiwrap does in production.
-DATABASE_URL=$url fcgiwrap -c 4 -s unix:$tmp/fcgiwrap.sock 2>"$tmp/fcgiwrap.log" & pids+=($!)
+fcgiwrap -c 4 -s unix:$tmp/fcgiwrap.sock >/dev/null 2>"$tmp/fcgiwrap.log" & pids+=($!)
 for _ in $(seq 100); do [ -S $tmp/fcgiwrap.sock ] && break; sleep 0.1; done
 cgi=$(DATABASE_URL=$url python3 bench/booking_load.py $tmp/fcgiwrap.sock "$SECONDS_EACH" 8 "$(pwd)/$rel/booking")
 
