@@ -24,11 +24,13 @@ extension SiteBuilder {
         var affected: Set<Int> = []
         var changedPages: [Int] = []
         let contentPrefix = normalized(options.contentDir) + "/"
-        for path in Set(paths.map(normalized)) {
+        for path in Set(paths.map(normalized)).sorted() {
+            let rel = path.hasPrefix(contentPrefix) ? String(path.dropFirst(contentPrefix.count)) : path
+            // Editors save through temporary files that are gone by now: nothing to rebuild for them.
+            if !FileManager.default.fileExists(atPath: path) && !pages.contains(where: { $0.relativePath == rel }) { continue }
             guard path.hasPrefix(contentPrefix), path.hasSuffix(".md") else {
                 return try fullRebuild(summary, reason: "\(path) changed", elapsed)
             }
-            let rel = String(path.dropFirst(contentPrefix.count))
             if rel.hasPrefix("data/") { return try fullRebuild(summary, reason: "data changed", elapsed) }
             guard let i = pages.firstIndex(where: { $0.relativePath == rel }) else {
                 return try fullRebuild(summary, reason: "\(rel) added or removed", elapsed)
@@ -53,6 +55,7 @@ extension SiteBuilder {
                 sortChildren(of: page.parentDirectory)
             }
         }
+        if changedPages.isEmpty { return summary }
         var errors: [BuildError] = []
         for i in changedPages { errors += LinkCheck.check(page: pages[i], links: rendered[i].links, known: known) }
         if !errors.isEmpty { throw BuildErrors(errors: errors.map { var e = $0; e.step = "checkLinks"; return e }) }

@@ -51,7 +51,8 @@ struct BuildCommand: ParsableCommand {
         while true {
             let changed = try watcher.next()
             do {
-                print(try builder.rebuild(changed: changed))
+                let summary = try builder.rebuild(changed: changed)
+                if summary.full || summary.pagesWritten > 0 { print(summary) }
             } catch {
                 print("rebuild failed:\n\(error)")
             }

@@ -57,3 +57,14 @@ struct IncrementalTests {
         #expect(try site.read("new/index.html").contains("class=\"v2\""))
     }
 }
+
+struct WatchEventTests {
+    @Test func editorTemporaryFilesThatAreGoneCauseNoRebuild() throws {
+        let site = try TempSite()
+        defer { site.remove() }
+        let builder = site.builder()
+        try builder.build()
+        let r = try builder.rebuild(changed: [site.content + "/sedA621aX", site.content + "/.page.md.swp"])
+        #expect(!r.full && r.pagesWritten == 0)
+    }
+}
