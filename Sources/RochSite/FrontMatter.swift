@@ -62,7 +62,7 @@ public enum FrontMatterParser {
         var fm = FrontMatter()
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            node = try Yams.compose(yaml: yaml, .default, .default, .utf8) // explicit: `.default` reads the environment on every call
         } catch let error as YamlError {
             throw yamlError(error, path: path)
         } catch {
