@@ -13,6 +13,8 @@ public struct FrontMatter: @unchecked Sendable {
     public var layout: String?
     public var aliases: [String] = []
     public var image: String?
+    /// Kept out of the sitemap and marked `noindex` for search engines (thank-you pages, portal).
+    public var noindex = false
     /// Every other field, for templates (`{{page.params.hero}}`).
     public var params: [String: Any] = [:]
     /// 1-based line in the file where the body (markdown) starts.
@@ -120,6 +122,9 @@ public enum FrontMatterParser {
                     throw fail("entries must be site paths starting with '/' ('\(alias)')")
                 }
             case "image": fm.image = try string()
+            case "noindex":
+                guard let b = value.bool else { throw fail("must be true or false") }
+                fm.noindex = b
             default: fm.params[key] = plain(value)
             }
         }

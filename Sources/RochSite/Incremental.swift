@@ -22,6 +22,7 @@ extension SiteBuilder {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
         var summary = RebuildSummary()
         var affected: Set<Int> = []
+        var sitemapChanged = false
         var changedPages: [Int] = []
         let contentPrefix = normalized(options.contentDir) + "/"
         for path in Set(paths.map(normalized)).sorted() {
@@ -44,6 +45,8 @@ extension SiteBuilder {
             if page.url != pages[i].url || page.frontMatter.aliases != old.aliases || !filter.includes(page.frontMatter) {
                 return try fullRebuild(summary, reason: "\(rel) changed URL, redirects or visibility", elapsed)
             }
+            // The sitemap holds URLs (unchanged here) and dates: rewrite it only if a date moved.
+            if page.frontMatter.date != old.date || page.frontMatter.noindex != old.noindex { sitemapChanged = true }
             pages[i] = page
             rendered[i] = renderMarkdown(of: page)
             changedPages.append(i)
@@ -67,7 +70,7 @@ extension SiteBuilder {
             try writer.replace(pages[i].outputPath, html)
         }
         if changedPages.contains(where: { pages[$0].section == config.feedSection }) { try generateFeed() }
-        try generateSitemap()
+        if sitemapChanged { try generateSitemap() }
         summary.pagesWritten = affected.count
         summary.reason = changedPages.map { pages[$0].filePath }.joined(separator: ", ")
         summary.milliseconds = elapsed()

@@ -267,8 +267,11 @@ public final class SiteBuilder: @unchecked Sendable {
     }
 
     func generateSitemap() throws {
-        let entries = pages.filter { ($0.frontMatter.params["noindex"] as? Bool) != true }
-            .map { Generated.SitemapEntry(url: $0.url, lastModified: $0.frontMatter.date) }
+        var entries: [Generated.SitemapEntry] = []
+        entries.reserveCapacity(pages.count)
+        for i in pages.indices where !pages[i].frontMatter.noindex {
+            entries.append(Generated.SitemapEntry(url: pages[i].url, lastModified: pages[i].frontMatter.date))
+        }
         try writer.replace("sitemap.xml", Generated.sitemap(baseURL: config.baseURL, entries: entries))
     }
 

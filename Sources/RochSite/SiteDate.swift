@@ -98,8 +98,8 @@ public enum SiteDate {
     /// RFC 3339 in UTC, for Atom feeds and sitemaps.
     public static func rfc3339(_ date: Date) -> String {
         let p = parts(date, offset: 0)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", p.year, p.month, p.day,
-                      p.secondOfDay / 3600, p.secondOfDay / 60 % 60, p.secondOfDay % 60)
+        return pad(p.year, 4) + "-" + pad(p.month) + "-" + pad(p.day) + "T" + pad(p.secondOfDay / 3600) + ":"
+            + pad(p.secondOfDay / 60 % 60) + ":" + pad(p.secondOfDay % 60) + "Z"
     }
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -114,6 +114,12 @@ public enum SiteDate {
     /// `2025-02-14` in India time, for `<time datetime>`.
     public static func day(_ date: Date) -> String {
         let p = parts(date, offset: istOffset)
-        return String(format: "%04d-%02d-%02d", p.year, p.month, p.day)
+        return pad(p.year, 4) + "-" + pad(p.month) + "-" + pad(p.day)
+    }
+
+    /// Zero-padded decimal; `String(format:)` goes through NSString and is slow on Linux.
+    static func pad(_ value: Int, _ width: Int = 2) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
