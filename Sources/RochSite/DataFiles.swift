@@ -1,4 +1,5 @@
 import Foundation
+import RochCore
 import Yams
 
 /// `content/data/*.yaml` (packages, testimonials, team, FAQs): available to every template as `data.<name>`.
@@ -20,7 +21,16 @@ public enum DataFiles {
                 throw err
             }
         }
+        data["booking"] = bookingChoices
         return data
+    }
+
+    /// The booking form's choices as `data.booking` (event_types, services, budgets). They come from
+    /// RochCore's enquiry options, the same list the booking function validates against, so the form can
+    /// never offer a value the function refuses.
+    public static var bookingChoices: [String: Any] {
+        func list(_ options: [FormOption]) -> [[String: Any]] { options.map { ["value": $0.value, "label": $0.label] } }
+        return ["event_types": list(EventType.options), "services": list(EventService.options), "budgets": list(BudgetRange.options)]
     }
 }
 

@@ -8,8 +8,8 @@ import threading
 import urllib.parse
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+
+from browser import make_driver  # noqa: E402
 
 SIZES = {"mobile": (390, 844), "desktop": (1366, 900)}
 # The stand-in for the booking function rejects this number, like a 422 from the real one.
@@ -78,20 +78,6 @@ def site_server(built_site):
     yield {"url": f"http://127.0.0.1:{server.server_address[1]}", "stub": stub, "rejected_phone": REJECTED_PHONE}
     server.shutdown()
     server.server_close()
-
-
-def make_driver(width, height, javascript=True):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en-US",
-                f"--window-size={width},{height}", "--force-device-scale-factor=1"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_window_size(width, height)
-    return driver
 
 
 @pytest.fixture

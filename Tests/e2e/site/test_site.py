@@ -84,7 +84,7 @@ def test_booking_form_walks_through_every_step_with_the_keyboard(site_server, de
     # 1. event basics: Tab into the radio group, arrow to "Sangeet, mehndi or haldi", Tab to Next, Enter.
     tab_to_name(driver, "event_type")
     press(driver, Keys.ARROW_DOWN)
-    assert driver.execute_script("return document.querySelector('[name=event_type]:checked').value") == "sangeet_mehndi_haldi"
+    assert driver.execute_script("return document.querySelector('[name=event_type]:checked').value") == "sangeet"
     tab_to_id(driver, "next-button")
     press(driver, Keys.ENTER)
     wait_for(driver, lambda d: visible_step(d) == "2")
@@ -104,7 +104,7 @@ def test_booking_form_walks_through_every_step_with_the_keyboard(site_server, de
     # 3. services and budget
     tab_to_name(driver, "services")
     press(driver, Keys.SPACE)
-    press(driver, Keys.TAB, Keys.TAB, Keys.SPACE)  # and a third one: decor and florals
+    press(driver, Keys.TAB, Keys.TAB, Keys.SPACE)  # and a third one: catering
     tab_to_id(driver, "budget")
     press(driver, Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ARROW_DOWN)
     assert driver.execute_script("return document.getElementById('budget').value") != ""
@@ -129,8 +129,8 @@ def test_booking_form_walks_through_every_step_with_the_keyboard(site_server, de
 
     # 5. review shows the answers
     review = driver.find_element(By.ID, "review").text
-    for expected in ("Sangeet, mehndi or haldi", "2027-06-15", "Udaipur", "250", "Full planning and coordination",
-                     "Decor and florals", "Sneha Kulkarni", "+91 98450 12345", "sneha@example.in", "Yes, WhatsApp me",
+    for expected in ("Sangeet", "2027-06-15", "Udaipur", "250", "Full planning",
+                     "Catering", "Sneha Kulkarni", "+91 98450 12345", "sneha@example.in", "Yes, WhatsApp me",
                      "Two functions on one day"):
         assert expected in review, f"review step is missing {expected!r}"
     driver.save_screenshot(str(output_dir / "site-booking-review-desktop.png"))
@@ -148,9 +148,9 @@ def test_booking_form_walks_through_every_step_with_the_keyboard(site_server, de
     assert request["content_type"].startswith("application/json")
     assert "application/json" in request["accept"]
     data = request["data"]
-    assert data["event_type"] == "sangeet_mehndi_haldi" and data["event_date"] == "2027-06-15"
+    assert data["event_type"] == "sangeet" and data["event_date"] == "2027-06-15"
     assert data["city"] == "Udaipur" and data["guests"] == "250" and data["venue"] == ""
-    assert data["services"] == ["full_planning", "decor_florals"]
+    assert data["services"] == ["planning", "catering"]
     assert data["whatsapp_consent"] == "yes" and data["website"] == ""
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", data["idempotency_key"])
     assert severe_console_messages(driver) == []
@@ -191,7 +191,7 @@ def fill_quickly(driver, phone):
     driver.find_element(By.ID, "guests").send_keys("400")
     click(driver, "#next-button")
     click(driver, "[name=services][value=venue]")
-    driver.execute_script("document.getElementById('budget').value = '15l_35l'")
+    driver.execute_script("document.getElementById('budget').value = '10l_25l'")
     click(driver, "#next-button")
     driver.find_element(By.ID, "name").send_keys("Arjun Menon")
     driver.find_element(By.ID, "phone").send_keys(phone)
@@ -240,7 +240,7 @@ def test_without_javascript_the_form_is_one_plain_post(site_server, no_js_driver
     driver.find_element(By.ID, "guests").send_keys("600")
     for value in ("catering", "photography"):
         click(driver, f"[name=services][value={value}]")
-    click(driver, "#budget option[value=above_75l]")
+    click(driver, "#budget option[value=above_1cr]")
     driver.find_element(By.ID, "name").send_keys("Fatima Sheikh")
     driver.find_element(By.ID, "phone").send_keys("9845031742")
     driver.find_element(By.ID, "email").send_keys("fatima@example.in")
