@@ -22,10 +22,11 @@ import RochTestSupport
         let server = try FakeHTTPServer { request in .text(200, String(request.body.count)) }
         defer { server.shutdown() }
         let body = [UInt8](repeating: 0x61, count: 200_000)
-        let started = Date()
         let response = try await HTTPClient().send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/", body: body))
         #expect(response.bodyText == "200000")
-        #expect(Date().timeIntervalSince(started) < 0.9)
+        // curl would otherwise send `Expect: 100-continue` and pause up to a second before the body
+        let headerNames = server.requests.first?.headers.map { $0.name.lowercased() } ?? ["missing"]
+        #expect(!headerNames.contains("expect"))
     }
 
     @Test func aServerThatNeverAnswersGivesATimeoutAfterTheTotalTimeout() async throws {
@@ -40,8 +41,9 @@ import RochTestSupport
             #expect(error.kind == .timeout)
             #expect(!error.message.isEmpty)
         }
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed >= 0.25 && elapsed < 3)
+        // It waited for the total timeout rather than failing early; no upper bound: the machine may be
+        // busy, and `.timeout` already says curl's own timer ended the call.
+        #expect(Date().timeIntervalSince(started) >= 0.25)
     }
 
     @Test func aPortWithNobodyListeningIsAConnectionFailure() async throws {

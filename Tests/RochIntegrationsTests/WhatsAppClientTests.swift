@@ -139,7 +139,9 @@ import RochTestSupport
     }
 
     @Test func pairRateLimitIs131056RetryableAndTheClientBacksOffFourToTheN() async throws {
-        let fake = try makeFake { $0.pairRateLimitWindow = 1.0 }
+        // Frozen time: every send happens "at once", so the 1 s pair window always applies.
+        let frozen = SteppingClock(step: 0)
+        let fake = try makeFake { $0.pairRateLimitWindow = 1.0; $0.clock = frozen.now }
         defer { fake.shutdown() }
         let noRetry = client(fake, retry: .never)
         _ = try await noRetry.sendTemplate(to: "919876543210", template: "payment_received", language: "en", bodyParameters: ["a"])
@@ -156,21 +158,29 @@ import RochTestSupport
         }
         // Another recipient is not limited.
         _ = try await noRetry.sendTemplate(to: "919811111111", template: "payment_received", language: "en", bodyParameters: ["c"])
+        #expect(fake.acceptedMessages.map(\.parameters) == [["a"], ["c"]])
+    }
 
-        // With retries the client waits 4^0 x 300 ms (still inside the 1 s window: refused again),
-        // then 4^1 x 300 ms, after which the window has passed and the send goes through.
+    @Test func aRetryingClientWaitsOutThePairWindowWithFourToTheNBackoff() async throws {
+        // Each attempt is 0.4 s after the previous one in the fake's eyes: with a 1 s window the
+        // first two retries are refused and the third attempt goes through.
+        let clock = SteppingClock(step: 0.4)
+        let fake = try makeFake { $0.pairRateLimitWindow = 1.0; $0.clock = clock.now }
+        defer { fake.shutdown() }
+        _ = try await client(fake, retry: .never).sendTemplate(to: "919876543210", template: "payment_received", language: "en", bodyParameters: ["a"])
         let started = Date()
-        let attemptsBefore = fake.sendAttempts
         let retrying = client(fake, retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1)), unit: .milliseconds(300))
         let result = try await retrying.sendTemplate(to: "919876543210", template: "payment_received", language: "en", bodyParameters: ["d"])
+        // it slept 4^0 x 300 ms and 4^1 x 300 ms between the attempts
         #expect(Date().timeIntervalSince(started) >= 1.49)
-        #expect(fake.sendAttempts - attemptsBefore == 3)
+        #expect(fake.sendAttempts == 4)
         #expect(result.messageID == fake.acceptedMessages.last?.wamid)
-        #expect(fake.acceptedMessages.map(\.parameters) == [["a"], ["c"], ["d"]])
+        #expect(fake.acceptedMessages.map(\.parameters) == [["a"], ["d"]])
     }
 
     @Test func throughputAboveTheLimitIs130429AndRetryable() async throws {
-        let fake = try makeFake { $0.throughputPerSecond = 2 }
+        let frozen = SteppingClock(step: 0)
+        let fake = try makeFake { $0.throughputPerSecond = 2; $0.clock = frozen.now }
         defer { fake.shutdown() }
         let noRetry = client(fake, retry: .never)
         _ = try await noRetry.sendTemplate(to: "919800000001", template: "payment_received", language: "en", bodyParameters: ["1"])

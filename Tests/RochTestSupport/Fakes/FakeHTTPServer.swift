@@ -137,7 +137,7 @@ private final class FakeHTTPHandler: ChannelInboundHandler, @unchecked Sendable 
             let handler = self.handler
             let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
-            Task {
+            Task(executorPreference: FakeExecutor.shared) {
                 guard let response = await handler(request) else { return }
                 eventLoop.execute {
                     let context = loopBoundContext.value

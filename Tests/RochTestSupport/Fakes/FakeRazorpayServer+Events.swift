@@ -217,7 +217,7 @@ extension FakeRazorpayServer {
 
     func autoDeliver(_ deliveries: [RazorpayWebhookDelivery]) {
         guard configuration.deliverWebhooksAutomatically, configuration.webhookURL != nil else { return }
-        let task = Task { for delivery in deliveries { _ = try? await self.deliver(delivery) } }
+        let task = Task(executorPreference: FakeExecutor.shared) { for delivery in deliveries { _ = try? await self.deliver(delivery) } }
         lock.withLock { pendingDeliveries.append(task) }
     }
 

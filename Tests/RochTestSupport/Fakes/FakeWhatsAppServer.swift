@@ -36,6 +36,9 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
         public var webhookURL: String?
         /// Statuses sent automatically, in order, after each accepted message (e.g. ["sent", "delivered"]).
         public var automaticStatuses: [String] = []
+        /// The time the rate limits are judged by; tests pass a `SteppingClock` so that limits do not
+        /// depend on how fast a busy machine runs them.
+        public var clock: @Sendable () -> Date = { Date() }
 
         public init(accessToken: String, phoneNumberID: String, appSecret: String, templates: [Template]) {
             self.accessToken = accessToken
@@ -158,7 +161,7 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
                               message: "(#132000) Number of parameters does not match the expected number of params",
                               details: "body: number of localizable_params (\(parameters.count)) does not match the expected number of params (\(registered.bodyParameterCount))")
         }
-        let now = Date()
+        let now = configuration.clock()
         enum Verdict { case throughput, pair, undeliverable, accepted(AcceptedMessage) }
         let verdict: Verdict = lock.withLock {
             recentAccepts.removeAll { now.timeIntervalSince($0) >= 1 }
@@ -264,7 +267,7 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
     private func scheduleAutomaticStatuses(for message: AcceptedMessage) {
         guard configuration.webhookURL != nil, !configuration.automaticStatuses.isEmpty else { return }
         let statuses = configuration.automaticStatuses
-        let task = Task {
+        let task = Task(executorPreference: FakeExecutor.shared) {
             for status in statuses { _ = try? await self.sendStatus(wamid: message.wamid, status: status, recipient: message.waID) }
         }
         lock.withLock { pendingWebhooks.append(task) }
