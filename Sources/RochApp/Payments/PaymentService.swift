@@ -74,13 +74,13 @@ public struct PaymentService: Sendable {
         }
         try PaymentMilestoneRepository.supersedeProposals(c, bookingID: booking.id)
         let publicID = PublicID.make()
-        let milestones = zip(scheduled, plan.milestones).map { s, planned in
+        let newMilestones = zip(scheduled, plan.milestones).map { s, planned in
             NewPaymentMilestone(publicID: PublicID.make(), scheduled: s, dueRule: Self.dueRule(planned.due))
         }
         let staffID = actor.hasPrefix("staff:") ? Int64(actor.dropFirst(6)) : nil
         let proposalID = try PaymentMilestoneRepository.insertProposal(c, bookingID: booking.id, publicID: publicID, total: total,
                                                                        gstRateBP: gstRateBP, plan: try JSONB(encoding: plan),
-                                                                       createdBy: staffID, milestones: milestones)
+                                                                       createdBy: staffID, milestones: newMilestones)
         if !summary.isEmpty { try c.execute("UPDATE proposals SET summary = $2 WHERE id = $1", proposalID, summary) }
         try TeamRepository.audit(c, actor: actor, action: "proposal.created", entity: "booking", entityID: booking.publicID,
                                  details: ["proposal": publicID, "total_paise": String(total.paise),

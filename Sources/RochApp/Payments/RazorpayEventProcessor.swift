@@ -60,13 +60,13 @@ struct RazorpayEventProcessor {
     private func paymentEvent(_ event: RazorpayEvent, _ c: Connection, now: Date) throws -> String {
         guard let p = event.payload.payment?.entity else { return "ignored: \(event.event) without a payment entity" }
         guard p.amount > 0 else { return "ignored: payment \(p.id) has no amount" }
-        guard let (milestone, linkID) = try milestoneOf(paymentID: p.id, orderID: p.orderID, c) else {
+        guard let found = try milestoneOf(paymentID: p.id, orderID: p.orderID, c) else {
             // payment.captured often arrives before payment_link.paid: keep it; the link event ties it to its milestone.
             try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: nil, paymentLinkID: nil)
             return "recorded: payment \(p.id) \(p.status), not yet tied to a milestone"
         }
-        try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: milestone.id, paymentLinkID: linkID)
-        return try outcome(event, milestone: milestone, c, now: now)
+        try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: found.milestone.id, paymentLinkID: found.linkID)
+        return try outcome(event, milestone: found.milestone, c, now: now)
     }
 
     private func refundEvent(_ event: RazorpayEvent, _ c: Connection, now: Date) throws -> String {
@@ -77,16 +77,16 @@ struct RazorpayEventProcessor {
             // A refund implies the payment was captured, even if that event has not arrived yet.
             var reported = Self.reported(p)
             if reported.status == "failed" || reported.status == "authorized" { reported.status = "captured" }
-            try PaymentLedgerRepository.upsertPayment(c, reported, milestoneID: found?.0.id, paymentLinkID: found?.1)
+            try PaymentLedgerRepository.upsertPayment(c, reported, milestoneID: found?.milestone.id, paymentLinkID: found?.linkID)
         }
         try PaymentLedgerRepository.upsertRefund(c, razorpayRefundID: r.id, razorpayPaymentID: r.paymentID, amount: Money(paise: r.amount),
                                                  currency: r.currency, status: r.status)
-        guard let (milestone, _) = found else { return "recorded: refund \(r.id) \(r.status), payment \(r.paymentID) not yet tied to a milestone" }
-        return try outcome(event, milestone: milestone, c, now: now)
+        guard let found else { return "recorded: refund \(r.id) \(r.status), payment \(r.paymentID) not yet tied to a milestone" }
+        return try outcome(event, milestone: found.milestone, c, now: now)
     }
 
     /// The milestone (locked) a payment belongs to: known from an earlier event, or by the order its link created.
-    private func milestoneOf(paymentID: String, orderID: String?, _ c: Connection) throws -> (PaymentMilestoneRecord, Int64?)? {
+    private func milestoneOf(paymentID: String, orderID: String?, _ c: Connection) throws -> (milestone: PaymentMilestoneRecord, linkID: Int64?)? {
         var milestoneID: Int64?
         var linkID: Int64?
         if let existing = try PaymentLedgerRepository.payment(c, razorpayPaymentID: paymentID), let id = existing.milestoneID {

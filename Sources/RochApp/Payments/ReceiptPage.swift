@@ -64,7 +64,9 @@ enum ReceiptPage {
         // The split stored when the receipt was issued (the same rule as GSTBreakdown: CGST is half, SGST the rest).
         let cgst = Money(paise: r.tax.paise / 2), sgst = r.tax - Money(paise: r.tax.paise / 2)
         let half = PaymentPlan.percentLabel(r.gstRateBP / 2)
-        let gstin = configuration.businessGSTIN.map(htmlEscape) ?? "not configured"
+        // State code 00 does not exist: that is the demo placeholder `make dev` sets, and the receipt says so.
+        let gstin = configuration.businessGSTIN.map { $0.hasPrefix("00") ? "\(htmlEscape($0)) (placeholder, not a registered GSTIN)" : htmlEscape($0) }
+            ?? "not configured"
         let event = EventType(rawValue: r.eventType)?.label ?? r.eventType
         let paidAt = IST.day(of: r.paidAt)
         let seconds = (Int(r.paidAt.timeIntervalSince1970) + IST.offsetSeconds) % 86_400

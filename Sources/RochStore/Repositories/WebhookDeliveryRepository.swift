@@ -22,13 +22,13 @@ public enum WebhookDeliveryRepository {
             VALUES ($1, $2, $3, true, $4, $5, now(), 'processing')
             ON CONFLICT (provider, event_id) WHERE processed_at IS NOT NULL DO NOTHING
             RETURNING id
-            """, provider, eventID, event, ByteA(body), remoteAddress).first?.decode("id")
+            """, provider, eventID, event, ByteA(body), remoteAddress).first?.decode("id", as: Int64.self)
     }
 
     /// The delivery that processed the event.
     public static func processed(_ c: Connection, provider: String, eventID: String) throws -> Int64? {
         try c.query("SELECT id FROM webhook_deliveries WHERE provider = $1 AND event_id = $2 AND processed_at IS NOT NULL",
-                    provider, eventID).first?.decode("id")
+                    provider, eventID).first?.decode("id", as: Int64.self)
     }
 
     public static func setOutcome(_ c: Connection, id: Int64, outcome: String) throws {
