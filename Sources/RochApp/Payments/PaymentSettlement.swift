@@ -31,6 +31,8 @@ struct PaymentSettlement {
         let before = m
         var result = Result(status: m.status)
 
+        // Receipt numbers are taken last (see `issueReceipts`): the counter row stays locked until commit.
+        var counted: [(payment: PaymentRecord, token: String)] = []
         for payment in try PaymentLedgerRepository.uncountedPayments(c, milestoneID: m.id) {
             if payment.currency != m.currency {
                 try raiseFlag(c, m, "Payment \(payment.razorpayPaymentID) came in \(payment.currency), not \(m.currency): not counted. Check it in the Razorpay dashboard.")
@@ -38,19 +40,14 @@ struct PaymentSettlement {
             }
             guard try PaymentLedgerRepository.markCounted(c, paymentID: payment.id) else { continue }
             m.amountPaid += payment.amount
-            let receipt = try issueReceipt(c, milestone: m, booking: booking, payment: payment, now: now)
+            let token = PublicID.make()
+            counted.append((payment, token))
             result.counted.append(payment.razorpayPaymentID)
-            let receiptURL = Self.receiptURL(site: configuration.siteURL, token: receipt.publicToken)
-            try notifier.notify(c, moment: .paymentReceived, booking: booking, occurrence: "payment:\(payment.id)", extra: [
-                "milestone_label": m.label, "amount": payment.amount.inr, "receipt_number": receipt.number, "invoice_link": receiptURL,
-            ])
             try TimelineRepository.append(c, bookingID: booking.id, kind: "payment", title: "Payment received: \(payment.amount.inr)",
-                                          body: "Thank you! We received \(payment.amount.inr) towards your \(m.label). Receipt \(receipt.number).",
-                                          data: try JSONB(encoding: Self.timelineData(m, ["receipt_number": receipt.number, "receipt_url": receiptURL,
-                                                                                          "amount_paise": String(payment.amount.paise)])))
-            try TeamRepository.audit(c, actor: "razorpay", action: "payment.received", entity: "payment_milestone", entityID: m.publicID,
-                                     details: ["payment": payment.razorpayPaymentID, "amount_paise": String(payment.amount.paise),
-                                               "receipt": receipt.number])
+                                          body: "Thank you! We received \(payment.amount.inr) towards your \(m.label). Your receipt is ready.",
+                                          data: try JSONB(encoding: Self.timelineData(m, [
+                                              "receipt_url": Self.receiptURL(site: configuration.siteURL, token: token),
+                                              "amount_paise": String(payment.amount.paise)])))
         }
 
         for refund in try PaymentLedgerRepository.unappliedRefunds(c, milestoneID: m.id) {
@@ -91,7 +88,24 @@ struct PaymentSettlement {
             default: break
             }
         }
+        try issueReceipts(c, counted, milestone: m, booking: booking, now: now)
         return result
+    }
+
+    /// One receipt per counted payment, with `payment_received` carrying its number. Done last in
+    /// the transaction because the financial year's counter row is locked from here to COMMIT.
+    private func issueReceipts(_ c: Connection, _ counted: [(payment: PaymentRecord, token: String)], milestone m: PaymentMilestoneRecord,
+                               booking: BookingRecord, now: Date) throws {
+        for (payment, token) in counted {
+            let receipt = try issueReceipt(c, milestone: m, booking: booking, payment: payment, token: token, now: now)
+            try notifier.notify(c, moment: .paymentReceived, booking: booking, occurrence: "payment:\(payment.id)", extra: [
+                "milestone_label": m.label, "amount": payment.amount.inr, "receipt_number": receipt.number,
+                "invoice_link": Self.receiptURL(site: configuration.siteURL, token: token),
+            ])
+            try TeamRepository.audit(c, actor: "razorpay", action: "payment.received", entity: "payment_milestone", entityID: m.publicID,
+                                     details: ["payment": payment.razorpayPaymentID, "amount_paise": String(payment.amount.paise),
+                                               "receipt": receipt.number])
+        }
     }
 
     /// The deposit is paid: proposal_sent -> deposit_paid through the lifecycle table, and the
@@ -115,7 +129,7 @@ struct PaymentSettlement {
 
     /// A receipt with the next gap-free number of the financial year (in India) it is issued in.
     private func issueReceipt(_ c: Connection, milestone m: PaymentMilestoneRecord, booking: BookingRecord, payment: PaymentRecord,
-                              now: Date) throws -> InvoiceRecord {
+                              token: String, now: Date) throws -> InvoiceRecord {
         let gstRate: Int64 = try c.query("SELECT gst_rate_bp::bigint AS r FROM proposals WHERE id = $1", m.proposalID).first?.decode("r")
             ?? GST.standardRateBasisPoints
         let day = IST.day(of: now)
@@ -123,7 +137,7 @@ struct PaymentSettlement {
         let prefix = "RE"
         let sequence = try InvoiceRepository.nextSequence(c, prefix: prefix, financialYear: year.label)
         let split = GST.split(gross: payment.amount, rateBasisPoints: gstRate)
-        return try InvoiceRepository.insert(c, publicToken: PublicID.make(), number: InvoiceNumber.format(prefix: prefix, year: year, sequence: sequence),
+        return try InvoiceRepository.insert(c, publicToken: token, number: InvoiceNumber.format(prefix: prefix, year: year, sequence: sequence),
                                             prefix: prefix, financialYear: year.label, sequence: sequence, bookingID: booking.id,
                                             milestoneID: m.id, paymentID: payment.id, amount: payment.amount.paise, net: split.net.paise,
                                             tax: split.tax.paise, gstRateBP: gstRate, issuedOn: day.description)
