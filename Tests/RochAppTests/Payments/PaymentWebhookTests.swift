@@ -113,6 +113,28 @@ import Testing
         #expect(try f.count("SELECT 1 FROM invoices") == 1)
     }
 
+    @Test func aCancelledLinkShowsAsCancelledAndCanBeReissued() async throws {
+        let link = try f.currentLinkID()
+        let client = RazorpayClient(configuration: .init(apiBase: f.fake.apiBase, keyID: PaymentFixture.keyID, keySecret: PaymentFixture.keySecret))
+        let cancelled = try await client.cancelPaymentLink(id: link)
+        #expect(cancelled.status == .cancelled)
+        // Razorpay's webhook for it, as the fake would send it.
+        let event = try SignedEvent.edited(try f.fake.failPayment(linkID: link)) { json in
+            json["event"] = "payment_link.cancelled"
+            json["contains"] = ["payment_link"]
+            json["payload"] = ["payment_link": ["entity": ["id": link, "entity": "payment_link", "status": "cancelled", "amount": try! f.milestone(1).amount.paise,
+                                                           "amount_paid": 0, "currency": "INR", "reference_id": try! f.milestone(1).publicID,
+                                                           "short_url": "https://rzp.io/i/x", "created_at": 1, "cancelled_at": 2]]]
+        }
+        #expect(await f.deliver(event).status == 200)
+        #expect(try f.milestone(1).status == .cancelled)
+        #expect(try f.count("SELECT 1 FROM portal_events WHERE title LIKE 'Payment link cancelled%'") == 1)
+        try await f.payments.reissueLink(milestoneID: try f.milestone(1).id, actor: "staff:1")
+        try await f.runQueuedLinkJobs()
+        #expect(try f.milestone(1).status == .linkIssued)
+        #expect(try f.milestone(1).razorpayLinkID != link)
+    }
+
     @Test func aFailedAttemptThenACaptureOfTheSameAttemptCountsOnceInEitherOrder() async throws {
         let link = try f.currentLinkID()
         #expect(await f.deliver(try f.fake.failPayment(linkID: link)).status == 200)
