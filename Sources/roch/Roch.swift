@@ -9,6 +9,7 @@ struct Roch: AsyncParsableCommand {
         abstract: "The Roch Events platform: site builder, dev server, migrations and worker.",
         subcommands: [
             BuildCommand.self,
+            ServeCommand.self,
             MigrateCommand.self,
             DoctorCommand.self,
             SeedCommand.self,
