@@ -27,9 +27,10 @@ for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break;
 fcgi=$(python3 bench/booking_load.py 127.0.0.1:$port "$SECONDS_EACH" "$CONC")
 
 # CGI: fcgiwrap starts the executable for every request, as nginx + fcgiwrap does in production.
-fcgiwrap -c 4 -s unix:$tmp/fcgiwrap.sock >/dev/null 2>"$tmp/fcgiwrap.log" & pids+=($!)
+# fcgiwrap passes its environment (the settings) to every CGI child, as the systemd drop-in in deploy/ does.
+DATABASE_URL=$url fcgiwrap -c 4 -s unix:$tmp/fcgiwrap.sock >/dev/null 2>"$tmp/fcgiwrap.log" & pids+=($!)
 for _ in $(seq 100); do [ -S $tmp/fcgiwrap.sock ] && break; sleep 0.1; done
-cgi=$(DATABASE_URL=$url python3 bench/booking_load.py $tmp/fcgiwrap.sock "$SECONDS_EACH" 8 "$(pwd)/$rel/booking")
+cgi=$(python3 bench/booking_load.py $tmp/fcgiwrap.sock "$SECONDS_EACH" 8 "$(pwd)/$rel/booking")
 
 pg=$(pgbench -n -f bench/booking_pgbench.sql -c 8 -j 2 -T "$SECONDS_EACH" "$url" 2>/dev/null | awk '/^tps/ {print $3; exit}')
 python3 - "$fcgi" "$cgi" "$pg" <<'PY'

@@ -42,8 +42,9 @@ public final class AppContext: Sendable {
     }
 
     /// The process environment over the settings files: `ROCH_ENV_FILE` (default /etc/roch/roch.env),
-    /// then `.env` in the working directory. CGI servers such as fcgiwrap start functions with only the
-    /// request's variables, so a deployment keeps its secrets in the settings file (mode 0640).
+    /// then `.env` in the working directory. fcgiwrap hands its own environment to the functions it
+    /// starts, but other CGI servers (Apache mod_cgi, lighttpd) pass only the request's variables:
+    /// there a deployment keeps its settings in the file (mode 0640).
     public static func environment() -> [String: String] {
         let process = ProcessInfo.processInfo.environment
         let settings = process["ROCH_ENV_FILE"] ?? "/etc/roch/roch.env"

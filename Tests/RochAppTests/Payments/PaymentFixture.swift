@@ -163,9 +163,7 @@ struct PaymentFixture {
 /// thread: blocking the two cooperative threads of a 2-core machine stalls every other suite's
 /// async work (fake servers, client timeouts) while the tests run in parallel.
 func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
+    try await TestDatabase.offPool(body)
 }
 
 /// A webhook body with its headers; tests craft out-of-order, forged and mismatched ones.
