@@ -6,8 +6,8 @@ public enum FunctionRegistry {
         .booking,
         .placeholder("razorpay-webhook"),
         .placeholder("whatsapp-webhook"),
-        .placeholder("portal"),
-        .placeholder("portal-events"),
+        .portal,
+        .portalEvents,
         .placeholder("admin"),
         .health,
     ]

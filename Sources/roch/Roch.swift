@@ -12,5 +12,6 @@ struct Roch: AsyncParsableCommand {
             DoctorCommand.self,
             SeedCommand.self,
             BuildCommand.self,
+            PortalLinkCommand.self,
         ])
 }
