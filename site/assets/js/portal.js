@@ -274,7 +274,7 @@
     b.setAttribute("data-state", result);
     b.textContent = result === "failed"
       ? "The payment did not go through. No money was taken; you can try again with Pay now."
-      : "Payment confirmed. Thank you! Your receipt is below.";
+      : "Payment confirmed. Thank you!";
     b.hidden = false;
     state.payment = null;
     if (window.history.replaceState) window.history.replaceState(null, "", "/portal/");
