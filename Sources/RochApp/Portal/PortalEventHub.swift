@@ -11,8 +11,8 @@ import RochStore
 public final class PortalEventHub: @unchecked Sendable {
     /// What a stream is told.
     public enum Signal: Sendable {
-        /// A new timeline entry of one of the stream's bookings.
-        case event(PortalEventRecord)
+        /// A new timeline entry of one of the stream's bookings, shared by all its streams.
+        case event(PortalHubEvent)
         /// The LISTEN connection was re-established: notifications may have been lost, re-read the table.
         case resync
         /// The client's links or sessions changed: re-check the session now.
@@ -175,7 +175,7 @@ public final class PortalEventHub: @unchecked Sendable {
                 do {
                     guard let record = try await database.withConnection({ c in try PortalRepository.event(c, id: eventID) }),
                           record.bookingID == booking else { return }
-                    send(.event(record), to: lock.withLock { byBooking[booking] ?? [] })
+                    send(.event(PortalHubEvent(record)), to: lock.withLock { byBooking[booking] ?? [] })
                 } catch {
                     // The entry could not be read: every stream re-reads the table instead.
                     broadcast(.resync)
@@ -192,5 +192,24 @@ public final class PortalEventHub: @unchecked Sendable {
     private func send(_ signal: Signal, to ids: Set<UInt64>) {
         let targets = lock.withLock { ids.compactMap { subscribers[$0]?.continuation } }
         for c in targets { c.yield(signal) }
+    }
+}
+
+/// One notified entry as the hub hands it to every stream of its booking. The SSE text is encoded
+/// once (by the first stream that needs it) and reused by the others: a thousand streams on one
+/// booking cost one JSON encoding, not a thousand.
+public final class PortalHubEvent: @unchecked Sendable {
+    public let record: PortalEventRecord
+    private let lock = NSLock()
+    private var encoded: (publicID: String, bytes: [UInt8])?
+
+    init(_ record: PortalEventRecord) { self.record = record }
+
+    /// The event's `id:`/`data:` block for a booking's public id.
+    func sse(publicID: String, encode: (PortalEventRecord, String) throws -> [UInt8]) rethrows -> [UInt8] {
+        if let e = lock.withLock({ encoded }), e.publicID == publicID { return e.bytes }
+        let bytes = try encode(record, publicID)
+        lock.withLock { encoded = (publicID, bytes) }
+        return bytes
     }
 }

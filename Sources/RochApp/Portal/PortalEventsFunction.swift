@@ -110,9 +110,10 @@ struct PortalEventStream: Sendable {
         for await signal in subscription.signals {
             if sse.isClosed { return }
             switch signal {
-            case .event(let record):
+            case .event(let shared):
                 guard Date() < session.expiresAt else { return try await end(sse, reason: "expired") }
-                try await send(record, sse, &sent)
+                guard let publicID = bookings[shared.record.bookingID], sent.insert(shared.record.id) else { continue }
+                try await sse.stream.write(try shared.sse(publicID: publicID, encode: Self.encode))
             case .resync:
                 try await replay(sse, &sent)
             case .accessChanged:
@@ -141,8 +142,13 @@ struct PortalEventStream: Sendable {
 
     private func send(_ record: PortalEventRecord, _ sse: SSEWriter, _ sent: inout SentIDs) async throws {
         guard let publicID = bookings[record.bookingID], sent.insert(record.id) else { return }
+        try await sse.stream.write(try Self.encode(record, publicID))
+    }
+
+    /// `id: <entry id>` and the entry as JSON `data:`.
+    static func encode(_ record: PortalEventRecord, _ publicID: String) throws -> [UInt8] {
         let data = String(decoding: try JSONCoding.encode(PortalTimelineEntry(record, bookingPublicID: publicID)), as: UTF8.self)
-        try await sse.send(ServerSentEvent(id: String(record.id), data: data))
+        return Array(ServerSentEvent(id: String(record.id), data: data).encoded().utf8)
     }
 
     private func sessionIsLive() async throws -> Bool {
