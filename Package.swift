@@ -60,6 +60,8 @@ var targets: [Target] = [
         "RochCore", "RochHTTP", "RochStore", "RochApp",
         .product(name: "Crypto", package: "swift-crypto"),
     ] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/RochTestSupport"),
+    // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
+    .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
 
     .testTarget(name: "RochCoreTests", dependencies: ["RochCore"]),
     .testTarget(name: "RochHTTPTests", dependencies: ["RochHTTP", "RochCore"] + nio + [

@@ -35,6 +35,7 @@ public enum JobHandlers {
     public static func all() -> [String: any JobHandler] {
         let handlers: [any JobHandler] = [
             PortalLinkRequestJob(),
+            PaymentLinkJob(),
         ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })
     }
