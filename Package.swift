@@ -4,7 +4,7 @@ import Foundation
 import PackageDescription
 
 /// The serverless-style functions: one executable each, entry point in functions/<name>/main.swift.
-let functions = ["booking", "razorpay-webhook", "whatsapp-webhook", "portal", "portal-events", "admin", "health"]
+let functions = ["booking", "razorpay-webhook", "whatsapp-webhook", "portal", "portal-events", "admin", "health", "vendor"]
 
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),

@@ -10,6 +10,7 @@ public enum FunctionRegistry {
         .portalEvents,
         .placeholder("admin"),
         .health,
+        .vendor,
     ]
 
     public static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }

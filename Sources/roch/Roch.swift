@@ -14,5 +14,6 @@ struct Roch: AsyncParsableCommand {
             SeedCommand.self,
             BuildCommand.self,
             PortalLinkCommand.self,
+            VendorBenchCommand.self,
         ])
 }
