@@ -9,10 +9,10 @@ struct Roch: AsyncParsableCommand {
         abstract: "The Roch Events platform: site builder, dev server, migrations and worker.",
         subcommands: [
             BuildCommand.self,
+            ServeCommand.self,
             MigrateCommand.self,
             DoctorCommand.self,
             SeedCommand.self,
-            BuildCommand.self,
             PortalLinkCommand.self,
             VendorBenchCommand.self,
         ])
