@@ -127,15 +127,19 @@ struct PortalPaymentsView: Encodable {
 }
 
 struct PortalPaymentMilestoneView: Encodable {
+    /// The milestone's public id (what the payment return's `milestone=` names).
     let id: String
     let label: String
     let amountPaise: Int64
     let amount: String
+    let amountPaidPaise: Int64
     let dueDate: String?
     let status: String
+    let statusLabel: String
     let payURL: String?
     enum CodingKeys: String, CodingKey {
-        case id, label, amountPaise = "amount_paise", amount, dueDate = "due_date", status, payURL = "pay_url"
+        case id, label, amountPaise = "amount_paise", amount, amountPaidPaise = "amount_paid_paise", dueDate = "due_date", status,
+             statusLabel = "status_label", payURL = "pay_url"
     }
 }
 
@@ -143,9 +147,9 @@ struct PortalReceiptView: Encodable {
     let number: String
     let amountPaise: Int64
     let amount: String
-    let paidAt: Date
+    let issuedOn: String
     let url: String?
-    enum CodingKeys: String, CodingKey { case number, amountPaise = "amount_paise", amount, paidAt = "paid_at", url }
+    enum CodingKeys: String, CodingKey { case number, amountPaise = "amount_paise", amount, issuedOn = "issued_on", url }
 }
 
 struct PortalVendorView: Encodable {

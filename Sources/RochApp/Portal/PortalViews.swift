@@ -25,7 +25,7 @@ struct PortalViews: Sendable {
                              milestoneText: v.milestoneText, milestoneDate: v.milestoneDate, updatedAt: v.updatedAt)
         }
         let proposals = try PortalRepository.proposals(c, bookingID: b.id)
-        let payments = try PortalPayments.read(c, booking: b, proposals: proposals)
+        let payments = try PortalPayments.read(c, booking: b, proposals: proposals, site: configuration.siteURL)
         var items = payments.upcoming
         for v in vendors {
             if let d = v.milestoneDate.flatMap(CalendarDay.init), v.status != "delivered" {
@@ -78,21 +78,38 @@ struct PortalViews: Sendable {
     }
 }
 
-/// The payment schedule, amounts and receipts of a booking.
+/// The payment schedule, amounts and receipts of a booking, as the payments feature keeps them.
 enum PortalPayments {
     struct Result {
         var view: PortalPaymentsView
         var upcoming: [PortalProgress.Upcoming]
     }
 
-    /// The total is the accepted (else the latest sent) proposal's. The schedule, payments and receipts
-    /// come from the payments feature's tables when they exist; until then nothing is shown as paid.
-    static func read(_ c: Connection, booking: BookingRecord, proposals: [PortalProposal]) throws -> Result {
-        let total = (proposals.last { $0.status == "accepted" } ?? proposals.last)?.totalPaise ?? 0
-        let paid: Int64 = 0
+    /// Totals come from the current schedule's milestones; before there is one, the total is the
+    /// accepted (else the latest sent) proposal's and nothing is paid.
+    static func read(_ c: Connection, booking: BookingRecord, proposals: [PortalProposal], site: String) throws -> Result {
+        let milestones = try PaymentService.milestones(c, bookingID: booking.id, site: site)
+            .filter { $0.status != .cancelled }
+        let proposalTotal = (proposals.last { $0.status == "accepted" } ?? proposals.last)?.totalPaise ?? 0
+        let total = milestones.isEmpty ? proposalTotal : milestones.reduce(Int64(0)) { $0 + $1.amount.paise }
+        let paid = milestones.reduce(Int64(0)) { $0 + $1.amountPaid.paise - $1.amountRefunded.paise }
         let due = max(0, total - paid)
+        let schedule = milestones.map { m in
+            PortalPaymentMilestoneView(id: m.publicID, label: m.label, amountPaise: m.amount.paise, amount: m.amount.inr,
+                                       amountPaidPaise: m.amountPaid.paise, dueDate: m.dueOn.description,
+                                       status: m.status.rawValue, statusLabel: m.statusLabel, payURL: m.payURL)
+        }
+        let receipts = milestones.flatMap { m in
+            m.receipts.map { PortalReceiptView(number: $0.number, amountPaise: $0.amount.paise, amount: $0.amount.inr,
+                                               issuedOn: $0.issuedOn, url: $0.url) }
+        }
+        let open: Set<PaymentMilestoneStatus> = [.pending, .linkIssued, .partiallyPaid, .expired]
+        let upcoming = milestones.filter { open.contains($0.status) }.map { m in
+            PortalProgress.Upcoming(kind: "payment", title: "\(m.label) of \(m.amount.inr) due", date: m.dueOn)
+        }
         return Result(view: PortalPaymentsView(totalPaise: total, paidPaise: paid, duePaise: due, total: Money(paise: total).inr,
-                                               paid: Money(paise: paid).inr, due: Money(paise: due).inr, schedule: [], receipts: []),
-                      upcoming: [])
+                                               paid: Money(paise: paid).inr, due: Money(paise: due).inr, schedule: schedule,
+                                               receipts: receipts),
+                      upcoming: upcoming)
     }
 }

@@ -18,6 +18,29 @@ import Yams
         schemas = try OpenAPISchemas(yaml: String(contentsOfFile: path, encoding: .utf8))
         // Give optional sections content so their item schemas are exercised too.
         try world.context.database.withConnectionSync { c in
+            if try PortalRepository.tableExists(c, "payment_milestones") {
+                let booking = world.asha.bookingID
+                let proposal: Int64 = try c.query("SELECT id FROM proposals WHERE booking_id = $1", booking).first!.decode("id")
+                let deposit: Int64 = try c.query("""
+                    INSERT INTO payment_milestones (public_id, proposal_id, booking_id, sequence, label, amount_paise, due_on, due_rule,
+                                                    status, amount_paid_paise, paid_at)
+                    VALUES ($1, $2, $3, 1, 'Deposit', 45000000, current_date, 'on_acceptance', 'paid', 45000000, now()) RETURNING id
+                    """, PublicID.make(), proposal, booking).first!.decode("id")
+                try c.execute("""
+                    INSERT INTO payment_milestones (public_id, proposal_id, booking_id, sequence, label, amount_paise, due_on, due_rule,
+                                                    status, short_url)
+                    VALUES ($1, $2, $3, 2, 'Balance', 105000000, current_date + 80, 'days_before_event:7', 'link_issued', 'https://rzp.io/i/abc')
+                    """, PublicID.make(), proposal, booking)
+                let payment: Int64 = try c.query("""
+                    INSERT INTO payments (razorpay_payment_id, milestone_id, amount_paise, currency, status, captured_at, counted_at)
+                    VALUES ('pay_contract01', $1, 45000000, 'INR', 'captured', now(), now()) RETURNING id
+                    """, deposit).first!.decode("id")
+                try c.execute("""
+                    INSERT INTO invoices (public_token, number, prefix, financial_year, sequence, booking_id, milestone_id, payment_id,
+                                          amount_paise, net_paise, tax_paise, gst_rate_bp, issued_on)
+                    VALUES ($1, 'RE/2026-27/0001', 'RE', '2026-27', 1, $2, $3, $4, 45000000, 38135593, 6864407, 1800, current_date)
+                    """, PublicID.make(), booking, deposit, payment)
+            }
             if try PortalRepository.tableExists(c, "vendor_assignments") {
                 let vendor: Int64 = try c.query("INSERT INTO vendors (name, category) VALUES ('Phool Studio', 'florist') RETURNING id").first!.decode("id")
                 try c.execute("""
@@ -41,7 +64,15 @@ import Yams
         let timeline = detail["timeline"] as! [[String: Any]]
         #expect(timeline.map { $0["title"] as! String } == ["Booking confirmed", "Enquiry received"])  // newest first
         #expect((detail["status"] as! [String: Any])["state"] as? String == "deposit_paid")
-        #expect((detail["payments"] as! [String: Any])["total_paise"] as? Int == 150_000_000)
+        let payments = detail["payments"] as! [String: Any]
+        #expect(payments["total_paise"] as? Int == 150_000_000)
+        #expect(payments["paid_paise"] as? Int == 45_000_000)
+        #expect(payments["due_paise"] as? Int == 105_000_000)
+        let schedule = payments["schedule"] as! [[String: Any]]
+        #expect(schedule.map { $0["status"] as? String } == ["paid", "link_issued"])
+        #expect(schedule[0]["pay_url"] == nil && schedule[1]["pay_url"] as? String == "https://rzp.io/i/abc")
+        #expect((payments["receipts"] as! [[String: Any]]).map { $0["number"] as? String } == ["RE/2026-27/0001"])
+        #expect(!(detail["vendors"] as! [Any]).isEmpty)
         #expect((detail["contact"] as! [String: Any])["name"] as? String == "Meera Iyer")
         #expect(!(detail["documents"] as! [Any]).isEmpty)
         #expect(!(detail["upcoming"] as! [Any]).isEmpty)

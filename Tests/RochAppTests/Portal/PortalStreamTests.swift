@@ -194,7 +194,7 @@ final class StreamClient: @unchecked Sendable {
     struct Event { let id: Int64; let json: [String: Any] }
 
     let response: Response
-    private let writer = CollectingWriter()
+    private let writer = PortalCollectingWriter()
     private var task: Task<Void, Never>?
     private let lock = NSLock()
     private var finished = false
@@ -250,7 +250,7 @@ final class StreamClient: @unchecked Sendable {
     }
 }
 
-final class CollectingWriter: StreamWriter, @unchecked Sendable {
+final class PortalCollectingWriter: StreamWriter, @unchecked Sendable {
     private let lock = NSLock()
     private var bytes: [UInt8] = []
     private var closed = false

@@ -10,12 +10,21 @@ import time
 import urllib.parse
 import uuid
 
+import sys
+
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 import psycopg_shim as db
 from support import free_port
+
+# The payments and vendors features' own test helpers: the real webhook and self-service paths.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "payments"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "vendors"))
+from payments_support import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FastCGIFront, public_id  # noqa: E402
+from roch_fakes import FakeProcess  # noqa: E402
+import vendor_support  # noqa: E402
 
 CLIENT_PHONE = "+919876512345"
 
@@ -31,15 +40,18 @@ def portal_db(bin_dir, root, database_url):
         INSERT INTO staff_users (email, name, phone, role) VALUES ('meera@rochevents.in', 'Meera Iyer', '+919820011111', 'coordinator');
         INSERT INTO clients (phone, name, email, whatsapp_consent) VALUES ('{CLIENT_PHONE}', 'Asha Rao', 'asha@example.com', true);
         INSERT INTO bookings (public_id, client_id, state, event_type, event_date, city, venue, guests, budget, coordinator_id)
-          SELECT 'e2eportalbooking0000000001', c.id, 'active_preparation', 'wedding', current_date + 60, 'Mysuru',
+          SELECT 'e2eportalbooking0000000001', c.id, 'proposal_sent', 'wedding', current_date + 60, 'Mysuru',
                  'Lalitha Mahal', 300, '25l_50l', s.id FROM clients c, staff_users s;
         INSERT INTO proposals (booking_id, public_id, total_paise, summary, status)
-          SELECT id, 'e2eproposal000000000000001', 180000000, 'Decor, catering, photography', 'accepted' FROM bookings;
+          SELECT id, 'e2eproposal000000000000001', 50000000, 'Decor, catering, photography', 'sent' FROM bookings;
         INSERT INTO portal_events (booking_id, kind, title, body, data, created_at)
           SELECT id, 'status', t.title, t.body, t.data::jsonb, now() - t.ago FROM bookings,
             (VALUES ('Enquiry received', 'Thank you for choosing Roch Events.', '{{"state":"enquiry"}}', interval '30 days'),
-                    ('Booking confirmed', 'We have received your deposit.', '{{"state":"deposit_paid"}}', interval '20 days'),
-                    ('Preparations under way', 'Your vendors are booked.', '{{"state":"active_preparation"}}', interval '10 days')) t(title, body, data, ago);
+                    ('Discussion scheduled', 'Your coordinator will walk you through your ideas.', '{{"state":"discussion"}}', interval '20 days'),
+                    ('Proposal sent', 'Your proposal and payment schedule are ready.', '{{"state":"proposal_sent"}}', interval '10 days')) t(title, body, data, ago);
+        INSERT INTO vendors (name, category, phone, email) VALUES ('Phool Studio', 'florist', '+919811100000', 'hi@phool.example');
+        INSERT INTO vendor_assignments (booking_id, vendor_id, role, milestone_text, milestone_date)
+          SELECT b.id, v.id, 'Florist', 'Choosing colours with you', current_date + 50 FROM bookings b, vendors v;
     """)
     yield url
 
@@ -124,7 +136,10 @@ class Stack:
                     "PORTAL_SSE_RETRY_MS": "500"}
         self.ports = {"portal": free_port(), "portal-events": free_port(), "nginx": free_port()}
         self.procs = {}
-        for name in ("portal", "portal-events"):
+        self.env.update({"RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                         "BUSINESS_GSTIN": "27AAPFR1234K1Z5", "VENDOR_LINK_SECRET": vendor_support.SECRET})
+        self.ports.update({"razorpay-webhook": free_port(), "vendor": free_port()})
+        for name in ("portal", "portal-events", "razorpay-webhook", "vendor"):
             proc = subprocess.Popen([str(bin_dir / name), "--fastcgi", f"127.0.0.1:{self.ports[name]}"], env=self.env,
                                     stdout=subprocess.DEVNULL, stderr=open(self.workdir / f"{name}.log", "wb"))
             wait_listening(self.ports[name], proc, name)
@@ -185,3 +200,36 @@ def desktop_driver():
     driver = make_driver(1280, 900)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def razorpay(bin_dir, stack):
+    """The fake Razorpay, firing signed webhooks at the real razorpay-webhook responder."""
+    with FastCGIFront(("127.0.0.1", stack.ports["razorpay-webhook"])) as front:
+        with FakeProcess(bin_dir, "razorpay", "--key-id", KEY_ID, "--key-secret", KEY_SECRET,
+                         "--webhook-secret", WEBHOOK_SECRET, "--webhook-url", front.url) as rz:
+            yield rz
+
+
+@pytest.fixture(scope="module")
+def deposit(portal_db, razorpay):
+    """The proposal's 30/70 schedule, with the deposit's payment link issued on the fake (as the worker leaves it)."""
+    deposit_pid, balance_pid = public_id(), public_id()
+    db.execute(portal_db, f"""
+        INSERT INTO payment_milestones (public_id, proposal_id, booking_id, sequence, label, amount_paise, due_on, due_rule)
+          SELECT '{deposit_pid}', p.id, p.booking_id, 1, 'Deposit', 15000000, current_date, 'on_acceptance' FROM proposals p;
+        INSERT INTO payment_milestones (public_id, proposal_id, booking_id, sequence, label, amount_paise, due_on, due_rule)
+          SELECT '{balance_pid}', p.id, p.booking_id, 2, 'Balance', 35000000, current_date + 53, 'days_before_event:7' FROM proposals p;
+    """)
+    status, link = razorpay.api("POST", "/v1/payment_links", {
+        "amount": 15000000, "currency": "INR", "reference_id": deposit_pid, "description": "Deposit",
+        "notify": {"sms": False, "email": False}, "callback_url": "http://127.0.0.1/api/razorpay-webhook/return",
+        "callback_method": "get"}, auth=(KEY_ID, KEY_SECRET))
+    assert status == 200, link
+    db.execute(portal_db, f"""
+        INSERT INTO payment_links (milestone_id, attempt, reference_id, razorpay_link_id, short_url, amount_paise, status)
+          SELECT id, 1, '{deposit_pid}', '{link["id"]}', '{link["short_url"]}', 15000000, 'created' FROM payment_milestones WHERE sequence = 1;
+        UPDATE payment_milestones SET status = 'link_issued', razorpay_link_id = '{link["id"]}', short_url = '{link["short_url"]}'
+          WHERE sequence = 1;
+    """)
+    return {"milestone": deposit_pid, "link": link["id"], "short_url": link["short_url"]}

@@ -1,11 +1,12 @@
-"""The client portal in headless Chromium, served by nginx with the portal and portal-events
-FastCGI responders: sign-in, live updates without reload, recovery after the network drops.
+"""The client portal in headless Chromium, served by nginx with the portal, portal-events,
+razorpay-webhook and vendor FastCGI responders: sign-in, live updates without reload, recovery
+after the network drops.
 
-Vendor milestones and payment webhooks are built on other branches. Until they land on this
-branch, a "vendor milestone update" and a "payment webhook" are simulated by what they commit
-for the client: the same portal_events row plus NOTIFY portal '<booking>:<event>' in one
-transaction (what TimelineRepository.append does), and, when the vendor_assignments table exists,
-the assignment's milestone text.
+The updates travel the real paths: the vendor confirms through their signed self-service link
+(the `vendor` function -> VendorMilestoneService), and the fake Razorpay (`roch-fakes`) fires
+signed payment webhooks at the `razorpay-webhook` function (-> PaymentSettlement, which also moves
+the booking to deposit_paid). Entries committed while the network is down are inserted the way
+TimelineRepository.append does it (row + NOTIFY in one transaction).
 """
 import json
 import os
@@ -18,7 +19,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+import fastcgi_client as fcgi
 import psycopg_shim as db
+import vendor_support
 CLIENT_PHONE = "+919876512345"  # the client seeded by conftest.portal_db
 
 WAIT = 30  # generous bounds only: a broken page fails instead of hanging; no timing assertions
@@ -32,6 +35,24 @@ def commit_portal_event(url, booking_id, kind, title, body, data):
                    VALUES ({booking_id}, '{kind}', '{title}', '{body}', '{json.dumps(data)}'::jsonb) RETURNING id, booking_id)
         SELECT id, pg_notify('portal', booking_id || ':' || id) FROM e""")
     return int(rows[0][0]), started
+
+
+def vendor_confirms(stack, portal_db):
+    """The florist opens their signed link and marks the job confirmed (GET for the CSRF token, then POST)."""
+    assignment = int(db.query(portal_db, "SELECT id FROM vendor_assignments WHERE role = 'Florist'")[0][0])
+    tok = vendor_support.token(assignment)
+    address = ("127.0.0.1", stack.ports["vendor"])
+    status, _, page, _ = fcgi.request(address, fcgi.cgi_params("GET", "/api/vendor/" + tok, headers={"Accept": "text/html"}))
+    assert status == 200, page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.decode()).group(1)
+    body = urllib.parse.urlencode({"csrf": csrf, "seen_status": "pending", "status": "confirmed",
+                                   "note": "Marigold and white roses for the mandap"}).encode()
+    started = time.time()
+    status, _, _, _ = fcgi.request(address, fcgi.cgi_params("POST", "/api/vendor/" + tok, body, "application/x-www-form-urlencoded",
+                                                            headers={"Accept": "text/html"}), body)
+    assert status == 303
+    event_id = int(db.query(portal_db, "SELECT max(id) FROM portal_events WHERE kind = 'vendor'")[0][0])
+    return event_id, started
 
 
 def timeline_ids(driver):
@@ -83,44 +104,52 @@ def test_sign_in_form_sends_a_link_without_saying_whether_the_number_exists(stac
     assert csp_errors(d) == []
 
 
-def test_live_updates_and_recovery_after_the_network_drops(stack, desktop_driver, portal_db, booking_row, bin_dir, root, output_dir):
+def test_live_updates_and_recovery_after_the_network_drops(stack, desktop_driver, portal_db, booking_row, deposit, razorpay,
+                                                          bin_dir, root, output_dir):
     d = desktop_driver
     link = magic_link(bin_dir, root, portal_db, stack.url)
-    milestone = "ms_deposit_e2e"
+    milestone = deposit["milestone"]
     # The magic link signs in and drops the token from the address bar.
     d.get(link)
     WebDriverWait(d, WAIT).until(lambda x: x.find_element(By.ID, "portal-app").is_displayed())
     assert urllib.parse.urlsplit(d.current_url).path == "/portal/" and "token" not in d.current_url
     cookie = d.get_cookie("roch_portal")
     assert cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Lax"
-    # The payment link's callback lands here (the payments engineer redirects to it).
+    pay_now = d.find_element(By.CSS_SELECTOR, f'#payment-schedule li[data-milestone="{milestone}"] a.button')
+    assert pay_now.text == "Pay now" and pay_now.get_attribute("href") == deposit["short_url"]
+    # The payment link's callback lands here (razorpay-webhook/return redirects to it).
     d.get(stack.url + f"/portal/?payment=confirming&milestone={milestone}")
     WebDriverWait(d, WAIT).until(lambda x: x.find_element(By.ID, "payment-banner").is_displayed())
     WebDriverWait(d, WAIT).until(lambda x: x.execute_script("return window.portalStats.mode") == "live")
     assert d.find_element(By.ID, "payment-banner").get_attribute("data-state") == "confirming"
-    assert d.find_element(By.ID, "status-label").text == "Active Preparation"
+    assert d.find_element(By.ID, "status-label").text == "Proposal Sent"
+    assert d.find_element(By.CSS_SELECTOR, '#vendors li[data-status="pending"]')
     assert timeline_ids(d) == sorted(timeline_ids(d), reverse=True) and len(timeline_ids(d)) == 3
     d.execute_script("window.__noReload = 'still here'")
     d.save_screenshot(str(output_dir / "portal-before-updates.png"))
 
-    # A vendor milestone is updated.
-    if db.query(portal_db, "SELECT to_regclass('vendor_assignments') IS NOT NULL")[0][0] == "t":
-        print("vendor_assignments exists: the vendors branch's table is updated as well")
-    vendor_id, t_vendor = commit_portal_event(portal_db, booking_row, "vendor", "Your floral arrangements have been confirmed",
-                                              "Phool Studio confirmed the mandap and entrance florals.", {"role": "Florist", "status": "confirmed"})
+    # A vendor milestone is updated (the florist confirms through their link).
+    vendor_id, t_vendor = vendor_confirms(stack, portal_db)
     at, via = wait_for_entry(d, vendor_id)
-    print(f"vendor milestone on screen {at / 1000 - t_vendor:.3f} s after the commit started (via {via})")
-    # The payment webhook arrives.
-    pay_id, t_pay = commit_portal_event(portal_db, booking_row, "payment", "Payment received: Rs 5,40,000",
-                                        "Deposit received. Receipt RE-2026-0001.", {"milestone_id": milestone, "status": "paid", "amount_paise": 54000000})
+    print(f"vendor milestone on screen {at / 1000 - t_vendor:.3f} s after the vendor's POST started (via {via})")
+    WebDriverWait(d, WAIT).until(lambda x: x.find_elements(By.CSS_SELECTOR, '#vendors li[data-status="confirmed"]'))
+    # The payment webhook arrives (the fake Razorpay takes the payment and posts signed webhooks).
+    before = set(timeline_ids(d))
+    t_pay = time.time()
+    status, paid = razorpay.control("POST", "/__fake/pay", {"link_id": deposit["link"]})
+    assert status == 200 and set(paid["webhook_statuses"]) == {200}, paid
+    pay_id = int(db.query(portal_db, "SELECT max(id) FROM portal_events WHERE kind = 'payment' AND title LIKE 'Payment received%'")[0][0])
     at, via = wait_for_entry(d, pay_id)
-    print(f"payment on screen {at / 1000 - t_pay:.3f} s after the commit started (via {via})")
+    print(f"payment on screen {at / 1000 - t_pay:.3f} s after the fake Razorpay started the payment (via {via})")
     WebDriverWait(d, WAIT).until(lambda x: x.find_element(By.ID, "payment-banner").get_attribute("data-state") == "confirmed")
     assert "Payment confirmed" in d.find_element(By.ID, "payment-banner").text
+    WebDriverWait(d, WAIT).until(lambda x: x.find_element(By.ID, "status-label").text == "Deposit Paid")
+    WebDriverWait(d, WAIT).until(lambda x: x.find_elements(By.CSS_SELECTOR, f'#payment-schedule li[data-milestone="{milestone}"][data-status="paid"]'))
     assert d.execute_script("return window.__noReload") == "still here"  # applied without a reload
     assert d.execute_script("return location.search") == ""  # the confirming state resolved and left the URL
-    assert timeline_ids(d)[:2] == [pay_id, vendor_id]
-    assert via == "stream"
+    new = [i for i in timeline_ids(d) if i not in before]
+    assert pay_id in new and all(received_at(d, i)[1] == "stream" for i in new + [vendor_id])
+    print(f"entries the payment produced on screen: {len(new)} ({', '.join(str(i) for i in sorted(new))})")
     d.save_screenshot(str(output_dir / "portal-after-updates.png"))
 
     # The network goes away (nginx killed: the stream drops, nothing answers), entries are committed

@@ -190,7 +190,7 @@
       li.appendChild(text);
       if (m.status === "paid") li.appendChild(el("span", { "class": "paid" }, "Paid"));
       else if (m.pay_url) li.appendChild(el("a", { "class": "button button-small", href: m.pay_url, rel: "noopener" }, "Pay now"));
-      else li.appendChild(el("span", { "class": "portal-meta" }, m.status.replace(/_/g, " ")));
+      else li.appendChild(el("span", { "class": "portal-meta" }, m.status_label || m.status));
       list.appendChild(li);
     });
     if (p.schedule.length) box.appendChild(list);
@@ -207,7 +207,9 @@
     }
     if (state.payment) {
       var m = state.payment.milestone;
-      var paid = p.schedule.some(function (s) { return String(s.id) === m && s.status === "paid"; });
+      var paid = p.schedule.some(function (s) {
+        return String(s.id) === m && (s.status === "paid" || s.amount_paid_paise > 0);
+      });
       if (paid) resolvePayment("confirmed");
     }
   }
@@ -285,7 +287,9 @@
     var d = entry.data || {};
     var milestone = String(d.milestone_id != null ? d.milestone_id : (d.milestone != null ? d.milestone : ""));
     if (state.payment.milestone && milestone && milestone !== state.payment.milestone) return;
-    resolvePayment(d.status === "failed" ? "failed" : "confirmed");
+    // "Payment received" entries carry the receipt; link issued/expired entries do not resolve anything.
+    if (d.receipt_url || d.status === "paid") resolvePayment("confirmed");
+    else if (d.status === "failed") resolvePayment("failed");
   }
 
   // ---- live updates ----
