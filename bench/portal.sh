@@ -48,9 +48,17 @@ for _ in $(seq 200); do [ -S "$work/portal-events.sock" ] && break; sleep 0.05; 
 python3 bench/portal_load.py --socket "$work/portal-events.sock" --pid "$responder" --cookie "$secret" \
   --database-url "$url" --booking "$booking" --last-event-id "$last" --streams "$streams" --updates "$updates" \
   --processes "$procs" --label "FastCGI responder (portal-events --fastcgi unix:...)"
-if grep -q . "$work/responder.log"; then echo "  responder log:"; tail -n 5 "$work/responder.log" | sed 's/^/    /'; fi
-if "$bin/roch" serve --help >/dev/null 2>&1; then
-  echo "roch serve: present, but this bench drives FastCGI only; not measured"
-else
-  echo "roch serve: not in this build (the dev server is on branch runtime), not measured"
-fi
+if grep -q . "$work/responder.log"; then echo "  responder log:"; tail -n 3 "$work/responder.log" | sed 's/^/    /'; fi
+kill "$responder" 2>/dev/null; wait "$responder" 2>/dev/null || true
+responder=""
+
+# The same through the dev server: `roch serve --in-process` (HTTP, the handlers in its process).
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/public"
+DATABASE_URL="$url" SITE_URL=http://127.0.0.1 ROCH_DB_POOL=8 PORTAL_SSE_HEARTBEAT_SECONDS=15 \
+  "$bin/roch" serve --in-process --port "$port" --dir "$work/public" --functions-dir "$bin" 2>"$work/serve.log" &
+responder=$!
+for _ in $(seq 200); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" 2>/dev/null && break; sleep 0.05; done
+python3 bench/portal_load.py --http "127.0.0.1:$port" --pid "$responder" --cookie "$secret" \
+  --database-url "$url" --booking "$booking" --last-event-id "$last" --streams "$streams" --updates "$updates" \
+  --processes "$procs" --label "dev server (roch serve --in-process)"

@@ -7,7 +7,7 @@ stream receives each update. Prints p50/p99/max delivery time and the responder'
 open stream. The streams are spread over P client processes so the client is not the bottleneck
 it would be in one Python thread (they still share the machine's 2 cores with the server).
 
-usage: portal_load.py --socket PATH --pid PID --cookie SECRET --database-url URL --booking ID
+usage: portal_load.py (--socket PATH | --http HOST:PORT) --pid PID --cookie SECRET --database-url URL --booking ID
                       [--streams N] [--updates U] [--processes P]
 """
 import argparse
@@ -48,16 +48,44 @@ def request_bytes(cookie, last_event_id):
             + record(STDIN, b""))
 
 
-class Stream:
-    """One open stream: reads FastCGI records and notes when each awaited event id arrives."""
+class Tracker:
+    """Counts, per client process, how many streams have the awaited event (no polling loop)."""
 
-    def __init__(self):
+    def __init__(self, total):
+        self.total = total
+        self.awaited = None
+        self.count = 0
+        self.done = asyncio.Event()
+
+    def expect(self, event_id, streams):
+        self.awaited = event_id
+        self.count = sum(1 for s in streams if event_id in s.arrivals)
+        self.done = asyncio.Event()
+        if self.count >= self.total:
+            self.done.set()
+
+    def arrived(self, event_id):
+        if event_id == self.awaited:
+            self.count += 1
+            if self.count >= self.total:
+                self.done.set()
+
+
+class Stream:
+    """One open stream: reads FastCGI records (or raw HTTP) and notes when each event id arrives."""
+
+    def __init__(self, tracker, http):
+        self.tracker = tracker
+        self.http = http
         self.buffer = b""
         self.text = b""
         self.established = asyncio.Event()
         self.arrivals = {}
 
     def feed(self, data):
+        if self.http:
+            self.stdout(data)
+            return
         self.buffer += data
         while len(self.buffer) >= 8:
             _, rtype, _, clen, plen, _ = struct.unpack(">BBHHBB", self.buffer[:8])
@@ -66,26 +94,36 @@ class Stream:
             content = self.buffer[8:8 + clen]
             self.buffer = self.buffer[8 + clen + plen:]
             if rtype == STDOUT:
-                self.text += content
-                if not self.established.is_set() and b"retry:" in self.text:
-                    self.established.set()
-                now = time.time()
-                for line in self.text.split(b"\n"):
-                    if line.startswith(b"id: "):
-                        self.arrivals.setdefault(int(line[4:]), now)
-                self.text = self.text[self.text.rfind(b"\n") + 1:]
+                self.stdout(content)
             elif rtype == END_REQUEST:
                 raise ConnectionError("stream ended")
 
+    def stdout(self, content):
+        self.text += content
+        if not self.established.is_set() and b"retry:" in self.text:
+            self.established.set()
+        now = time.time()
+        for line in self.text.split(b"\n")[:-1]:
+            if line.startswith(b"id: "):
+                event_id = int(line[4:])
+                if event_id not in self.arrivals:
+                    self.arrivals[event_id] = now
+                    self.tracker.arrived(event_id)
+        self.text = self.text[self.text.rfind(b"\n") + 1:]
 
-async def open_stream(path, payload, gate, streams):
+
+async def open_stream(args, payload, gate, streams, tracker):
     for attempt in range(50):
         try:
             async with gate:
-                reader, writer = await asyncio.open_unix_connection(path)
+                if args.http:
+                    host, port = args.http.rsplit(":", 1)
+                    reader, writer = await asyncio.open_connection(host, int(port))
+                else:
+                    reader, writer = await asyncio.open_unix_connection(args.socket)
                 writer.write(payload)
                 await writer.drain()
-                s = Stream()
+                s = Stream(tracker, bool(args.http))
                 task = asyncio.ensure_future(pump(reader, s))
                 await asyncio.wait_for(s.established.wait(), 60)
             streams.append((s, writer, task))
@@ -106,13 +144,19 @@ async def pump(reader, s):
         return
 
 
+def http_request_bytes(cookie, last_event_id):
+    return (f"GET /api/portal-events?last_event_id={last_event_id} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Accept: text/event-stream\r\nCookie: roch_portal={cookie}\r\n\r\n").encode()
+
+
 def client(args, count, opened, go, results):
-    """A client process: opens `count` streams, reports, waits for the updates, reports arrivals."""
+    """A client process: opens `count` streams, reports, waits for each update, reports arrivals."""
     async def main():
         streams = []
+        tracker = Tracker(count)
         gate = asyncio.Semaphore(64)
-        payload = request_bytes(args.cookie, args.last_event_id)
-        await asyncio.gather(*(open_stream(args.socket, payload, gate, streams) for _ in range(count)))
+        payload = (http_request_bytes if args.http else request_bytes)(args.cookie, args.last_event_id)
+        await asyncio.gather(*(open_stream(args, payload, gate, streams, tracker) for _ in range(count)))
         opened.put(len(streams))
         loop = asyncio.get_running_loop()
         while True:
@@ -120,8 +164,11 @@ def client(args, count, opened, go, results):
             if expected is None:
                 break
             event_id, deadline = expected
-            while time.time() < deadline and not all(event_id in s.arrivals for s, _, _ in streams):
-                await asyncio.sleep(0.005)
+            tracker.expect(event_id, [s for s, _, _ in streams])
+            try:
+                await asyncio.wait_for(tracker.done.wait(), max(0.1, deadline - time.time()))
+            except asyncio.TimeoutError:
+                pass
             results.put([s.arrivals.get(event_id) for s, _, _ in streams])
         for _, w, t in streams:
             w.close()
@@ -144,7 +191,8 @@ def percentile(values, p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--socket", required=True)
+    ap.add_argument("--socket", help="the FastCGI responder's Unix socket")
+    ap.add_argument("--http", help="host:port of an HTTP server (roch serve --in-process) instead of FastCGI")
     ap.add_argument("--pid", type=int, required=True)
     ap.add_argument("--cookie", required=True)
     ap.add_argument("--database-url", required=True)
@@ -202,7 +250,7 @@ def main():
     psql.wait()
 
     print(f"{args.label}: {total} concurrent SSE streams opened in {open_seconds:.1f} s "
-          f"({args.processes} client processes)")
+          f"({args.processes} client processes; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"  responder RSS {rss_before / 1024:.1f} MiB idle -> {rss_open / 1024:.1f} MiB with {total} streams: "
           f"{(rss_open - rss_before) / max(total, 1):.1f} KiB per open stream")
     print(f"  database connections of the responder while streaming: {connections} (pool + one LISTEN), not one per stream")
