@@ -184,6 +184,13 @@ def rss_kb(pid):
     return 0
 
 
+def cpu_ms(pid):
+    """User + system CPU time the process (all its threads) has used, in ms."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -225,6 +232,7 @@ def main():
     connections = None
     latencies_all, per_update = [], []
     for u in range(args.updates):
+        cpu_server, cpu_clients = cpu_ms(args.pid), sum(cpu_ms(p.pid) for p in procs)
         t0 = time.time()
         psql.stdin.write(f"WITH e AS (INSERT INTO portal_events (booking_id, kind, title, body) VALUES ({args.booking}, 'vendor', "
                          f"'Bench update {u}', 'load test') RETURNING id, booking_id) "
@@ -237,7 +245,8 @@ def main():
         missing = sum(1 for a in arrivals if a is None)
         lat = [(a - t0) * 1000 for a in arrivals if a is not None]
         latencies_all += lat
-        per_update.append((percentile(lat, 50), percentile(lat, 99), max(lat), missing, (t_commit - t0) * 1000))
+        cpu_server, cpu_clients = cpu_ms(args.pid) - cpu_server, sum(cpu_ms(p.pid) for p in procs) - cpu_clients
+        per_update.append((percentile(lat, 50), percentile(lat, 99), max(lat), missing, (t_commit - t0) * 1000, cpu_server, cpu_clients))
         if connections is None:
             psql.stdin.write("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid();\n")
             connections = int(psql.stdout.readline())
@@ -254,9 +263,10 @@ def main():
     print(f"  responder RSS {rss_before / 1024:.1f} MiB idle -> {rss_open / 1024:.1f} MiB with {total} streams: "
           f"{(rss_open - rss_before) / max(total, 1):.1f} KiB per open stream")
     print(f"  database connections of the responder while streaming: {connections} (pool + one LISTEN), not one per stream")
-    for i, (p50, p99, mx, missing, commit_ms) in enumerate(per_update):
+    for i, (p50, p99, mx, missing, commit_ms, cpu_s, cpu_c) in enumerate(per_update):
         print(f"  update {i + 1}: commit took {commit_ms:.1f} ms; delivered to all {total - missing}/{total} streams: "
-              f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, last {mx:.0f} ms (from the start of the commit)")
+              f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, last {mx:.0f} ms (from the start of the commit); "
+              f"CPU used meanwhile: server {cpu_s:.0f} ms, load clients {cpu_c:.0f} ms")
     print(f"  all updates: p50 {percentile(latencies_all, 50):.0f} ms, p99 {percentile(latencies_all, 99):.0f} ms, "
           f"max {max(latencies_all):.0f} ms over {len(latencies_all)} deliveries")
 
