@@ -90,7 +90,7 @@ if ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1" {
     let fuzzTargets = ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"]
         .filter { FileManager.default.fileExists(atPath: fuzzRoot + "/" + $0) }
     targets += fuzzTargets.map { name in
-        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite"],
+        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite", "RochIntegrations"],
                           path: "Tests/Fuzz/\(name)",
                           swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
                           linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])

@@ -34,11 +34,20 @@ public final class AppContext: Sendable {
     /// Reads the environment (and `.env`), failing with every configuration problem at once.
     /// `poolSize` 1 suits CGI (one request per process); long-running runtimes pass more.
     public static func fromEnvironment(poolSize: Int = 1) throws -> AppContext {
-        let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+        let env = environment()
         let configuration = try Configuration(environment: env)
         return AppContext(configuration: configuration,
                           database: Database(url: configuration.databaseURL, maxConnections: poolSize),
                           migrationsDirectory: env["ROCH_MIGRATIONS_DIR"] ?? defaultMigrationsDirectory())
+    }
+
+    /// The process environment over the settings files: `ROCH_ENV_FILE` (default /etc/roch/roch.env),
+    /// then `.env` in the working directory. CGI servers such as fcgiwrap start functions with only the
+    /// request's variables, so a deployment keeps its secrets in the settings file (mode 0640).
+    public static func environment() -> [String: String] {
+        let process = ProcessInfo.processInfo.environment
+        let settings = process["ROCH_ENV_FILE"] ?? "/etc/roch/roch.env"
+        return EnvironmentFile.merged(with: EnvironmentFile.merged(with: process, path: ".env"), path: settings)
     }
 
     /// `db/migrations` next to the working directory, or next to the executable's checkout.

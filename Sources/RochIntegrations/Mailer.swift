@@ -26,6 +26,20 @@ public struct Mailer: Sendable {
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
+    /// Splits a `MAIL_FROM` value, `bookings@roch.example` or `Roch Events <bookings@roch.example>`,
+    /// into name and address; nil when it is neither.
+    public static func parseMailbox(_ text: String) -> (name: String?, address: String)? {
+        let trimmed = text.trimmed(of: " \t")
+        guard let open = trimmed.lastIndex(of: "<") else {
+            return (try? MailComposer.validate(address: trimmed)) == nil ? nil : (nil, trimmed)
+        }
+        guard trimmed.hasSuffix(">") else { return nil }
+        let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        guard (try? MailComposer.validate(address: address)) != nil else { return nil }
+        let name = String(trimmed[..<open]).trimmed(of: " \t\"")
+        return (name.isEmpty ? nil : name, address)
+    }
+
     /// Sends the message; returns its Message-ID (with angle brackets).
     public func send(_ message: EmailMessage) async throws(MailError) -> String {
         let composed = try MailComposer.compose(message, from: configuration.from, fromName: configuration.fromName)

@@ -11,7 +11,7 @@ public enum DataFiles {
             let shown = display + "/" + name
             let text = try String(contentsOfFile: path, encoding: .utf8)
             do {
-                guard let node = try Yams.compose(yaml: text) else { continue }
+                guard let node = try Yams.compose(yaml: text, .default, .default, .utf8) else { continue }
                 let key = String(name.prefix { $0 != "." })
                 data[key] = FrontMatterParser.plain(node)
             } catch let e as YamlError {
@@ -46,18 +46,32 @@ public enum LinkCheck {
         return errors
     }
 
-    /// Root-relative `href`/`src` values in rendered HTML (links that layouts add).
+    /// Root-relative `href`/`src` values in rendered HTML (links that layouts add). Scans bytes:
+    /// Foundation's `range(of:)` was a tenth of the build time on 10,000 pages.
     public static func rootLinks(in html: String) -> [String] {
         var out: [String] = []
-        var rest = Substring(html)
-        while let r = rest.range(of: "=\"/") {
-            let before = rest[..<r.lowerBound].suffix(4)
-            let after = rest[r.upperBound...]
-            rest = after
-            guard before.hasSuffix("href") || before.hasSuffix("src") else { continue }
-            if after.hasPrefix("/") { continue } // protocol-relative
-            guard let end = after.firstIndex(of: "\"") else { break }
-            out.append("/" + after[..<end])
+        var copy = html
+        copy.withUTF8 { b in
+            let n = b.count
+            var i = 0
+            while i + 2 < n {
+                // `="/` not followed by another `/`, preceded by `href` or `src`
+                if b[i] == UInt8(ascii: "="), b[i + 1] == UInt8(ascii: "\""), b[i + 2] == UInt8(ascii: "/"),
+                   i + 3 < n, b[i + 3] != UInt8(ascii: "/") {
+                    let isHref = i >= 4 && b[i - 4] == UInt8(ascii: "h") && b[i - 3] == UInt8(ascii: "r")
+                        && b[i - 2] == UInt8(ascii: "e") && b[i - 1] == UInt8(ascii: "f")
+                    let isSrc = i >= 3 && b[i - 3] == UInt8(ascii: "s") && b[i - 2] == UInt8(ascii: "r") && b[i - 1] == UInt8(ascii: "c")
+                    let start = i + 2
+                    var end = start
+                    while end < n && b[end] != UInt8(ascii: "\"") { end += 1 }
+                    if isHref || isSrc, end < n {
+                        out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self))
+                    }
+                    i = end
+                    continue
+                }
+                i += 1
+            }
         }
         return out
     }

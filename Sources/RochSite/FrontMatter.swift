@@ -13,6 +13,8 @@ public struct FrontMatter: @unchecked Sendable {
     public var layout: String?
     public var aliases: [String] = []
     public var image: String?
+    /// Kept out of the sitemap and marked `noindex` for search engines (thank-you pages, portal).
+    public var noindex = false
     /// Every other field, for templates (`{{page.params.hero}}`).
     public var params: [String: Any] = [:]
     /// 1-based line in the file where the body (markdown) starts.
@@ -27,23 +29,27 @@ public enum FrontMatterParser {
     public static func split(_ text: String, path: String) throws -> (yaml: String?, body: Substring, bodyLine: Int) {
         var s = Substring(text)
         if s.hasPrefix("\u{FEFF}") { s = s.dropFirst() }
-        guard s.hasPrefix("---"), let firstEnd = s.firstIndex(of: "\n"),
-              s[s.startIndex..<firstEnd].trimmingCharacters(in: .whitespaces) == "---" else {
+        // Lines are split on the byte "\n": Swift treats "\r\n" as one Character, so CRLF files
+        // (Windows editors) would otherwise never match.
+        let newline = UInt8(ascii: "\n")
+        func isFence(_ line: Substring, _ marks: [String]) -> Bool {
+            marks.contains(line.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r")))
+        }
+        guard let firstEnd = s.utf8.firstIndex(of: newline), isFence(s[s.startIndex..<firstEnd], ["---"]) else {
             return (nil, s, 1)
         }
         var line = 2
-        var cursor = s.index(after: firstEnd)
+        var cursor = s.utf8.index(after: firstEnd)
         let yamlStart = cursor
         while cursor < s.endIndex {
-            let lineEnd = s[cursor...].firstIndex(of: "\n") ?? s.endIndex
-            let content = s[cursor..<lineEnd].trimmingCharacters(in: CharacterSet(charactersIn: " \t\r"))
-            if content == "---" || content == "..." {
+            let lineEnd = s.utf8[cursor...].firstIndex(of: newline) ?? s.endIndex
+            if isFence(s[cursor..<lineEnd], ["---", "..."]) {
                 let yaml = String(s[yamlStart..<cursor])
-                let bodyStart = lineEnd < s.endIndex ? s.index(after: lineEnd) : s.endIndex
+                let bodyStart = lineEnd < s.endIndex ? s.utf8.index(after: lineEnd) : s.endIndex
                 return (yaml, s[bodyStart...], line + 1)
             }
             line += 1
-            cursor = lineEnd < s.endIndex ? s.index(after: lineEnd) : s.endIndex
+            cursor = lineEnd < s.endIndex ? s.utf8.index(after: lineEnd) : s.endIndex
         }
         throw BuildError(path: path, line: 1, message: "front matter: opening '---' has no closing '---'")
     }
@@ -62,7 +68,7 @@ public enum FrontMatterParser {
         var fm = FrontMatter()
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            node = try Yams.compose(yaml: yaml, .default, .default, .utf8) // explicit: `.default` reads the environment on every call
         } catch let error as YamlError {
             throw yamlError(error, path: path)
         } catch {
@@ -120,6 +126,9 @@ public enum FrontMatterParser {
                     throw fail("entries must be site paths starting with '/' ('\(alias)')")
                 }
             case "image": fm.image = try string()
+            case "noindex":
+                guard let b = value.bool else { throw fail("must be true or false") }
+                fm.noindex = b
             default: fm.params[key] = plain(value)
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 /// Files derived from the pages: sitemap, feed, robots.txt, alias redirects, JSON-LD.
 public enum Generated {
     public static func xmlEscape(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

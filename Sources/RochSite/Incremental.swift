@@ -22,13 +22,16 @@ extension SiteBuilder {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
         var summary = RebuildSummary()
         var affected: Set<Int> = []
+        var sitemapChanged = false
         var changedPages: [Int] = []
         let contentPrefix = normalized(options.contentDir) + "/"
-        for path in Set(paths.map(normalized)) {
+        for path in Set(paths.map(normalized)).sorted() {
+            let rel = path.hasPrefix(contentPrefix) ? String(path.dropFirst(contentPrefix.count)) : path
+            // Editors save through temporary files that are gone by now: nothing to rebuild for them.
+            if !FileManager.default.fileExists(atPath: path) && !pages.contains(where: { $0.relativePath == rel }) { continue }
             guard path.hasPrefix(contentPrefix), path.hasSuffix(".md") else {
                 return try fullRebuild(summary, reason: "\(path) changed", elapsed)
             }
-            let rel = String(path.dropFirst(contentPrefix.count))
             if rel.hasPrefix("data/") { return try fullRebuild(summary, reason: "data changed", elapsed) }
             guard let i = pages.firstIndex(where: { $0.relativePath == rel }) else {
                 return try fullRebuild(summary, reason: "\(rel) added or removed", elapsed)
@@ -42,6 +45,8 @@ extension SiteBuilder {
             if page.url != pages[i].url || page.frontMatter.aliases != old.aliases || !filter.includes(page.frontMatter) {
                 return try fullRebuild(summary, reason: "\(rel) changed URL, redirects or visibility", elapsed)
             }
+            // The sitemap holds URLs (unchanged here) and dates: rewrite it only if a date moved.
+            if page.frontMatter.date != old.date || page.frontMatter.noindex != old.noindex { sitemapChanged = true }
             pages[i] = page
             rendered[i] = renderMarkdown(of: page)
             changedPages.append(i)
@@ -53,6 +58,7 @@ extension SiteBuilder {
                 sortChildren(of: page.parentDirectory)
             }
         }
+        if changedPages.isEmpty { return summary }
         var errors: [BuildError] = []
         for i in changedPages { errors += LinkCheck.check(page: pages[i], links: rendered[i].links, known: known) }
         if !errors.isEmpty { throw BuildErrors(errors: errors.map { var e = $0; e.step = "checkLinks"; return e }) }
@@ -64,7 +70,7 @@ extension SiteBuilder {
             try writer.replace(pages[i].outputPath, html)
         }
         if changedPages.contains(where: { pages[$0].section == config.feedSection }) { try generateFeed() }
-        try generateSitemap()
+        if sitemapChanged { try generateSitemap() }
         summary.pagesWritten = affected.count
         summary.reason = changedPages.map { pages[$0].filePath }.joined(separator: ", ")
         summary.milliseconds = elapsed()

@@ -103,19 +103,31 @@ public struct MarkdownRenderer: Sendable {
         return out
     }
 
+    /// Replaces each `<hN>\u{1}i\u{1}` token with `<hN id="...">`, scanning bytes once.
     static func injectIDs(_ html: String, headings: [(level: Int, id: String, text: String)]) -> String {
-        var out = ""
-        out.reserveCapacity(html.utf8.count + headings.count * 16)
-        var rest = Substring(html)
-        for (i, h) in headings.enumerated() {
-            let token = "<h\(h.level)>\u{1}\(i)\u{1}"
-            guard let r = rest.range(of: token) else { continue }
-            out += rest[rest.startIndex..<r.lowerBound]
-            out += "<h\(h.level) id=\"\(h.id)\">"
-            rest = rest[r.upperBound...]
+        var source = html
+        var out: [UInt8] = []
+        source.withUTF8 { b in
+            out.reserveCapacity(b.count + headings.count * 24)
+            let n = b.count
+            var i = 0
+            while i < n {
+                // `<hN>` immediately followed by the marker
+                if b[i] == UInt8(ascii: "<"), i + 5 < n, b[i + 1] == UInt8(ascii: "h"), b[i + 3] == UInt8(ascii: ">"), b[i + 4] == 1 {
+                    var j = i + 5
+                    var index = 0
+                    while j < n, b[j] >= 48, b[j] <= 57 { index = index * 10 + Int(b[j] - 48); j += 1 }
+                    if j < n, b[j] == 1, index < headings.count {
+                        out.append(contentsOf: "<h\(headings[index].level) id=\"\(headings[index].id)\">".utf8)
+                        i = j + 1
+                        continue
+                    }
+                }
+                out.append(b[i])
+                i += 1
+            }
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

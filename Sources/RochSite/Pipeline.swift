@@ -31,6 +31,8 @@ public struct BuildSummary: Sendable, CustomStringConvertible {
     public var assets = 0
     public var excluded = 0
     public var milliseconds = 0.0
+    /// Time spent in each step, in order.
+    public var steps: [(name: String, milliseconds: Double)] = []
     public var description: String {
         String(format: "built %d pages, %d redirects, %d assets in %.0f ms (%d drafts/future pages skipped)",
                pages, aliases, assets, milliseconds, excluded)
@@ -88,9 +90,16 @@ public final class SiteBuilder: @unchecked Sendable {
         let start = DispatchTime.now()
         let output = AtomicOutput(target: options.outDir)
         writer = try output.begin()
+        var stepTimes: [(name: String, milliseconds: Double)] = []
         do {
-            for step in Self.steps { try Self.run(step, self) }
+            for step in Self.steps {
+                let t = DispatchTime.now()
+                try Self.run(step, self)
+                stepTimes.append((step.name, Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6))
+            }
+            let t = DispatchTime.now()
             try output.commit()
+            stepTimes.append(("publish", Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6))
         } catch {
             output.abort()
             throw error
@@ -101,6 +110,7 @@ public final class SiteBuilder: @unchecked Sendable {
         summary.aliases = pages.reduce(0) { $0 + $1.frontMatter.aliases.count }
         summary.assets = assets.count
         summary.excluded = excluded
+        summary.steps = stepTimes
         summary.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return summary
     }
@@ -257,8 +267,11 @@ public final class SiteBuilder: @unchecked Sendable {
     }
 
     func generateSitemap() throws {
-        let entries = pages.filter { ($0.frontMatter.params["noindex"] as? Bool) != true }
-            .map { Generated.SitemapEntry(url: $0.url, lastModified: $0.frontMatter.date) }
+        var entries: [Generated.SitemapEntry] = []
+        entries.reserveCapacity(pages.count)
+        for i in pages.indices where !pages[i].frontMatter.noindex {
+            entries.append(Generated.SitemapEntry(url: pages[i].url, lastModified: pages[i].frontMatter.date))
+        }
         try writer.replace("sitemap.xml", Generated.sitemap(baseURL: config.baseURL, entries: entries))
     }
 

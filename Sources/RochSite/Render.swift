@@ -57,7 +57,7 @@ extension SiteBuilder {
         let toc = rendered[i].headings.filter { $0.level == 2 }.map { ["id": $0.id, "text": $0.text] }
         page["toc"] = toc
         page["hasToc"] = toc.count >= 2
-        if (p.frontMatter.params["noindex"] as? Bool) == true { page["noindex"] = true }
+        if p.frontMatter.noindex { page["noindex"] = true }
         var ctx = siteContext
         ctx["page"] = page
         if p.kind != .page {
@@ -138,7 +138,7 @@ extension SiteBuilder {
     func templateLinkErrors(html: String, page i: Int, layout: String) -> [BuildError] {
         let fromMarkdown = Set(rendered[i].links.map(\.url))
         var errors: [BuildError] = []
-        for link in LinkCheck.rootLinks(in: html) where !fromMarkdown.contains(link) {
+        for link in LinkCheck.rootLinks(in: html) where !known.contains(link) && !fromMarkdown.contains(link) {
             let decoded = link.replacingOccurrences(of: "&amp;", with: "&")
             guard let path = URLBuilder.resolve(decoded, from: "/"), !LinkCheck.exists(path, in: known) else { continue }
             errors.append(BuildError(path: "\(layoutsDir)/\(layout).mustache",

@@ -23,7 +23,7 @@ public struct SiteConfig: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return config }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch let e as YamlError {
+        do { node = try Yams.compose(yaml: text, .default, .default, .utf8) } catch let e as YamlError {
             throw FrontMatterParser.yamlError(e, path: path).shifted(by: -1)
         }
         guard let node, let map = node.mapping else { return config }

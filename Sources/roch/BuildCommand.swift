@@ -21,6 +21,8 @@ struct BuildCommand: ParsableCommand {
     var future = false
     @Flag(help: "Stay running and rebuild what a change affects.")
     var watch = false
+    @Flag(help: "Print the time each build step took.")
+    var timings = false
 
     func validate() throws {
         var isDir: ObjCBool = false
@@ -40,6 +42,9 @@ struct BuildCommand: ParsableCommand {
         do {
             let summary = try builder.build()
             print(summary)
+            if timings {
+                for step in summary.steps { print(String(format: "  %-16@ %8.1f ms", step.name as NSString, step.milliseconds)) }
+            }
         } catch {
             FileHandle.standardError.write("roch build failed:\n\(error)\n".data(using: .utf8)!)
             if !watch { throw ExitCode.failure }
@@ -51,7 +56,8 @@ struct BuildCommand: ParsableCommand {
         while true {
             let changed = try watcher.next()
             do {
-                print(try builder.rebuild(changed: changed))
+                let summary = try builder.rebuild(changed: changed)
+                if summary.full || summary.pagesWritten > 0 { print(summary) }
             } catch {
                 print("rebuild failed:\n\(error)")
             }

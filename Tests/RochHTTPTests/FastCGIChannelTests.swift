@@ -169,3 +169,24 @@ actor AsyncGate {
         waiters = []
     }
 }
+
+struct FastCGIIdleTests {
+    @Test func anIdleConnectionWithNothingRunningIsClosed() async throws {
+        let c = try await FastCGITestConnection(handler: echoHandler)
+        try await c.send([1, 1, 0, 1])  // half a header, then silence
+        c.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        try await c.channel.closeFuture.get()
+        #expect(!c.channel.isActive)
+    }
+
+    @Test func anIdleReadDuringARunningStreamKeepsTheConnection() async throws {
+        let gate = AsyncGate()
+        var c = try await FastCGITestConnection(handler: { _ in .eventStream { sse in await gate.wait(); try await sse.send(.init(data: "late")) } })
+        try await c.send(fcgiRequest(id: 1, params: fcgiParams(), keep: true))
+        try await Task.sleep(nanoseconds: 50_000_000)
+        c.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        #expect(c.channel.isActive)
+        await gate.open()
+        #expect(stdoutText(try await c.records(until: 1), id: 1).contains("data: late"))
+    }
+}

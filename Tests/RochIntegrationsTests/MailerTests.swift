@@ -63,6 +63,14 @@ func decodeEncodedWords(_ value: String) -> String? {
         }
     }
 
+    @Test func mailFromIsReadAsAddressOrNameAndAddress() {
+        #expect(Mailer.parseMailbox("bookings@roch.example").map { [$0.name ?? "-", $0.address] } == ["-", "bookings@roch.example"])
+        #expect(Mailer.parseMailbox("Roch Events <bookings@roch.example>").map { [$0.name ?? "-", $0.address] } == ["Roch Events", "bookings@roch.example"])
+        #expect(Mailer.parseMailbox("\"Roch Events\" <bookings@roch.example>")?.name == "Roch Events")
+        #expect(Mailer.parseMailbox("nobody") == nil)
+        #expect(Mailer.parseMailbox("Roch <bookings@roch.example") == nil)
+    }
+
     @Test func theDateHeaderIsRFC5322() {
         let date = Date(timeIntervalSince1970: 1_795_588_420)  // 2026-11-25 06:33:40 UTC
         #expect(MailComposer.rfc5322Date(date) == "Wed, 25 Nov 2026 06:33:40 +0000")

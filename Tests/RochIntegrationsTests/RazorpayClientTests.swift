@@ -64,12 +64,12 @@ import RochTestSupport
     }
 
     @Test(arguments: [
-        ("amount", { (r: inout PaymentLinkRequest) in r.amount = 99 }),
-        ("reference_id", { (r: inout PaymentLinkRequest) in r.referenceID = String(repeating: "r", count: 41) }),
-        ("expire_by", { (r: inout PaymentLinkRequest) in r.expireBy = Int64(Date().timeIntervalSince1970) + 10 * 60 }),
-        ("description", { (r: inout PaymentLinkRequest) in r.description = String(repeating: "d", count: 2049) }),
-        ("notes", { (r: inout PaymentLinkRequest) in r.notes = Dictionary(uniqueKeysWithValues: (1...16).map { ("k\($0)", "v") }) }),
-        ("currency", { (r: inout PaymentLinkRequest) in r.currency = "USD" }),
+        ("amount", { @Sendable (r: inout PaymentLinkRequest) in r.amount = 99 }),
+        ("reference_id", { @Sendable (r: inout PaymentLinkRequest) in r.referenceID = String(repeating: "r", count: 41) }),
+        ("expire_by", { @Sendable (r: inout PaymentLinkRequest) in r.expireBy = Int64(Date().timeIntervalSince1970) + 10 * 60 }),
+        ("description", { @Sendable (r: inout PaymentLinkRequest) in r.description = String(repeating: "d", count: 2049) }),
+        ("notes", { @Sendable (r: inout PaymentLinkRequest) in r.notes = Dictionary(uniqueKeysWithValues: (1...16).map { ("k\($0)", "v") }) }),
+        ("currency", { @Sendable (r: inout PaymentLinkRequest) in r.currency = "USD" }),
     ] as [(String, @Sendable (inout PaymentLinkRequest) -> Void)])
     func validationErrorsNameTheFieldAndAreNotRetried(field: String, breakIt: @Sendable (inout PaymentLinkRequest) -> Void) async throws {
         let fake = try makeFake()

@@ -101,3 +101,21 @@ struct FrontMatterTests {
         }
     }
 }
+
+struct FrontMatterLineEndingTests {
+    @Test func windowsLineEndingsAndAByteOrderMarkAreAccepted() throws {
+        let (fm, body) = try FrontMatterParser.parse("\u{FEFF}---\r\ntitle: Haldi\r\nweight: 4\r\n---\r\nBody\r\n", path: "h.md")
+        #expect(fm.title == "Haldi")
+        #expect(fm.weight == 4)
+        #expect(fm.bodyLine == 5)
+        #expect(body.hasPrefix("Body"))
+    }
+
+    @Test func aBadFieldInACRLFFileStillNamesItsLine() {
+        #expect {
+            try FrontMatterParser.parse("---\r\ntitle: x\r\nweight: lots\r\n---\r\n", path: "w.md")
+        } throws: { error in
+            (error as? BuildError)?.line == 3 && (error as? BuildError)?.field == "weight"
+        }
+    }
+}

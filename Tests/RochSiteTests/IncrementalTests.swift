@@ -57,3 +57,33 @@ struct IncrementalTests {
         #expect(try site.read("new/index.html").contains("class=\"v2\""))
     }
 }
+
+struct WatchEventTests {
+    @Test func editorTemporaryFilesThatAreGoneCauseNoRebuild() throws {
+        let site = try TempSite()
+        defer { site.remove() }
+        let builder = site.builder()
+        try builder.build()
+        let r = try builder.rebuild(changed: [site.content + "/sedA621aX", site.content + "/.page.md.swp"])
+        #expect(!r.full && r.pagesWritten == 0)
+    }
+}
+
+struct IncrementalSitemapTests {
+    @Test func theSitemapIsRewrittenOnlyWhenADateChanges() throws {
+        let site = try TempSite()
+        defer { site.remove() }
+        try site.write("content/p.md", "---\ntitle: P\ndate: 2024-01-01\n---\nBody\n")
+        let builder = site.builder()
+        try builder.build()
+        let mtime = { try FileManager.default.attributesOfItem(atPath: site.out + "/sitemap.xml")[.modificationDate] as! Date }
+        let first = try mtime()
+        Thread.sleep(forTimeInterval: 0.02)
+        try site.write("content/p.md", "---\ntitle: P\ndate: 2024-01-01\n---\nNew body\n")
+        _ = try builder.rebuild(changed: [site.content + "/p.md"])
+        #expect(try mtime() == first)
+        try site.write("content/p.md", "---\ntitle: P\ndate: 2024-06-01\n---\nNew body\n")
+        _ = try builder.rebuild(changed: [site.content + "/p.md"])
+        #expect(try site.read("sitemap.xml").contains("<lastmod>2024-05-31T18:30:00Z</lastmod>"))
+    }
+}

@@ -55,3 +55,10 @@ struct LinkCheckTests {
         }
     }
 }
+
+struct RootLinkScanTests {
+    @Test func findsRootRelativeHrefAndSrcOnly() {
+        let html = #"<a href="/a/">x</a><img src="/i.png"><a href="//cdn.x/y">c</a><a href="https://x/">e</a><meta content="/no/"><a data-href="/yes/">"#
+        #expect(LinkCheck.rootLinks(in: html) == ["/a/", "/i.png", "/yes/"])
+    }
+}

@@ -99,6 +99,16 @@ public final class FastCGIChannelHandler: ChannelInboundHandler {
         if state.finished(requestId: id) { channel?.close(promise: nil) }
     }
 
+    /// A connection that sent nothing for the idle period while no request runs is dropped
+    /// (a stalled or half-sent request must not hold a connection for ever).
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, running.isEmpty {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     public func channelInactive(context: ChannelHandlerContext) {
         for (_, r) in running { r.writer.markClosed(); r.task.cancel() }
         context.fireChannelInactive()

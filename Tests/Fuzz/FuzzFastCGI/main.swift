@@ -11,7 +11,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var state = FastCGIConnection(limits: limits)
     var offset = 0
     while offset < input.count {
-        guard let parsed = try? FastCGIRecordParser.parse(input[offset...]) else { return 0 }  // protocol error: close
+        let parsed: (FastCGIRecord, Int)?
+        do { parsed = try FastCGIRecordParser.parse(input[offset...]) } catch { return 0 }  // protocol error: close
         guard let (record, used) = parsed else { return 0 }  // needs more bytes
         precondition(used >= 8 && used <= input.count - offset)
         offset += used
@@ -33,4 +34,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     return 0
+}
+
+// SwiftPM links every executable with `main` aliased to `<Module>_main` (--defsym on Linux) and
+// -parse-as-library gives no such symbol, so this target provides it and hands over to libFuzzer's
+// driver (the same thing libFuzzer's own main() does).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+@_cdecl("FuzzFastCGI_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
 }

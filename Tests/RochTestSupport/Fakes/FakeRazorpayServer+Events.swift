@@ -171,7 +171,10 @@ extension FakeRazorpayServer {
         let body = Array((try? JSONSerialization.data(withJSONObject: envelope, options: [.withoutEscapingSlashes])) ?? Data())
         let delivery = RazorpayWebhookDelivery(eventID: "evt_" + FakeWhatsAppServer.randomToken(14), event: name, body: body,
                                                signature: Self.hmacHex(body, key: configuration.webhookSecret))
-        lock.withLock { eventsByID[delivery.eventID] = delivery }
+        lock.withLock {
+            eventsByID[delivery.eventID] = delivery
+            eventLog.append(delivery)
+        }
         return delivery
     }
 

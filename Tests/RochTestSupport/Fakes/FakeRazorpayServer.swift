@@ -69,6 +69,7 @@ public final class FakeRazorpayServer: @unchecked Sendable {
     var pendingDeliveries: [Task<Void, Never>] = []
     /// Every event built so far, by id (for redelivery through the control API).
     var eventsByID: [String: RazorpayWebhookDelivery] = [:]
+    var eventLog: [RazorpayWebhookDelivery] = []
 
     public init(configuration: Configuration, port: Int = 0) throws {
         self.configuration = configuration
@@ -85,6 +86,9 @@ public final class FakeRazorpayServer: @unchecked Sendable {
     public var apiRequests: [FakeHTTPRequest] { server.requests.filter { $0.path.hasPrefix("/v1/") } }
 
     public func link(id: String) -> Link? { lock.withLock { links[id] } }
+    /// Every event the fake has produced (payments, expiry, API cancellations, refunds), in order,
+    /// whether or not it was delivered: pick any of them to deliver, redeliver or reorder.
+    public var events: [RazorpayWebhookDelivery] { lock.withLock { eventLog } }
     public var allLinks: [Link] { lock.withLock { linkOrder.compactMap { links[$0] } } }
 
     /// The next `count` API calls answer 500 SERVER_ERROR.

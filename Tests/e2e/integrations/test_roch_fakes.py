@@ -106,6 +106,14 @@ def test_smtp_sink_keeps_messages_for_assertions(bin_dir):
                 smtp.login("mailer", "wrong")
             smtp.login("mailer", "pw")
             smtp.send_message(msg)
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=10) as smtp:
+            smtp.ehlo("client.test")
+            smtp.user, smtp.password = "mailer", "pw"
+            assert smtp.auth("LOGIN", smtp.auth_login)[0] == 235
+            assert smtp.noop()[0] == 250
+            smtp.mail("x@roch.example")
+            smtp.rcpt("dropped@example.com")
+            assert smtp.rset()[0] == 250  # the abandoned envelope is not stored
         status, listing = sink.control("GET", "/__fake/messages")
         assert status == 200 and len(listing["messages"]) == 1
         received = listing["messages"][0]

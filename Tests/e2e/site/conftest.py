@@ -75,7 +75,7 @@ def site_server(built_site):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(built_site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_address[1]}", "stub": stub}
+    yield {"url": f"http://127.0.0.1:{server.server_address[1]}", "stub": stub, "rejected_phone": REJECTED_PHONE}
     server.shutdown()
     server.server_close()
 

@@ -9,7 +9,6 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import REJECTED_PHONE
 
 PAGES = {"home": "/", "service": "/services/weddings/", "booking": "/book/"}
 
@@ -205,7 +204,7 @@ def fill_quickly(driver, phone):
 def test_field_errors_returned_by_the_function_are_shown_on_their_step(site_server, desktop):
     driver = desktop
     open_fresh_booking(driver, site_server["url"])
-    fill_quickly(driver, REJECTED_PHONE)
+    fill_quickly(driver, site_server["rejected_phone"])
     click(driver, "#submit-button")
     wait_for(driver, lambda d: d.find_element(By.ID, "error-summary").is_displayed())
     assert visible_step(driver) == "4", "the step with the rejected field is shown"

@@ -1,1 +1,0 @@
-// Local placeholder so the package builds in the site worktree; not committed.
