@@ -16,7 +16,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed (make deps)" >&2; exit
 tmp=$(mktemp -d /tmp/roch-bench-fn.XXXXXX)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # every server runs in its own process group (setsid): fcgiwrap's forked workers go with it
+  for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -49,24 +50,24 @@ http {
   include $d/conf/roch-$mode.conf;
 }
 CONF
-  nginx -p "$d" -e "$d/logs/error.log" -c "$d/nginx.conf" & pids+=($!)
+  setsid nginx -p "$d" -e "$d/logs/error.log" -c "$d/nginx.conf" & pids+=($!)
   wait_port "$port"
 }
 
 # CGI: fcgiwrap with one worker per core plus some (each request is a fork+exec).
-fcgiwrap -c "$(( $(nproc) * 2 ))" -s "unix:$tmp/run/fcgiwrap.sock" & pids+=($!)
+setsid fcgiwrap -c "$(( $(nproc) * 2 ))" -s "unix:$tmp/run/fcgiwrap.sock" & pids+=($!)
 wait_sock "$tmp/run/fcgiwrap.sock"
 cgi_port=$(free_port); nginx_for cgi "$cgi_port"
 
-for f in $functions; do "$bin/$f" --fastcgi "unix:$tmp/run/$f.sock" 2>/dev/null & pids+=($!); done
+for f in $functions; do setsid "$bin/$f" --fastcgi "unix:$tmp/run/$f.sock" 2>/dev/null & pids+=($!); done
 for f in $functions; do wait_sock "$tmp/run/$f.sock"; done
 fcgi_port=$(free_port); nginx_for fastcgi "$fcgi_port"
 
 serve_port=$(free_port)
-"$bin/roch" serve --dir "$tmp/public" --port "$serve_port" --functions-dir "$bin" >/dev/null & pids+=($!)
+setsid "$bin/roch" serve --dir "$tmp/public" --port "$serve_port" --functions-dir "$bin" >/dev/null & pids+=($!)
 wait_port "$serve_port"
 inproc_port=$(free_port)
-"$bin/roch" serve --dir "$tmp/public" --port "$inproc_port" --in-process >/dev/null & pids+=($!)
+setsid "$bin/roch" serve --dir "$tmp/public" --port "$inproc_port" --in-process >/dev/null & pids+=($!)
 wait_port "$inproc_port"
 
 declare -A rps p50 p99

@@ -83,6 +83,15 @@ struct FastCGIChannelTests {
         #expect(c.channel.isActive)
     }
 
+    @Test func theSameRequestIdIsReusableAsSoonAsEndRequestArrives() async throws {
+        // nginx sends every request on a kept connection with id 1
+        var c = try await FastCGITestConnection(handler: echoHandler)
+        for n in 1...20 {
+            try await c.send(fcgiRequest(id: 1, params: fcgiParams("GET", "/n/\(n)"), keep: true))
+            #expect(stdoutText(try await c.records(until: 1), id: 1).contains(#""path":"/n/\#(n)""#))
+        }
+    }
+
     @Test func multiplexedRequestsFinishOutOfOrder() async throws {
         var c = try await FastCGITestConnection(handler: { request in
             if request.path == "/slow" { try await Task.sleep(nanoseconds: 200_000_000) }

@@ -58,19 +58,26 @@ class Processes:
         self.procs: list[subprocess.Popen] = []
 
     def start(self, args, **kw) -> subprocess.Popen:
-        p = subprocess.Popen([str(a) for a in args], **kw)
+        # Each in its own process group: fcgiwrap -c N forks workers that outlive a signal to the parent.
+        p = subprocess.Popen([str(a) for a in args], start_new_session=True, **kw)
         self.procs.append(p)
         return p
 
+    @staticmethod
+    def signal_group(p: subprocess.Popen, sig) -> None:
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            pass
+
     def stop_all(self):
         for p in reversed(self.procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
+            self.signal_group(p, signal.SIGTERM)
         for p in reversed(self.procs):
             try:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                p.kill()
+                self.signal_group(p, signal.SIGKILL)
                 p.wait()
 
 

@@ -55,6 +55,15 @@ def test_multiplexed_requests_on_one_kept_connection(responder):
         assert out[3].startswith(b"Status: 200 OK\r\n")
 
 
+def test_a_kept_connection_reuses_request_id_1_like_nginx(responder):
+    _, path = responder
+    with connect(path) as s:
+        for _ in range(50):
+            s.sendall(fcgi_request(1, params()))
+            out, _ = read_records(s, {1})
+            assert out[1].endswith(b'{"status":"ok"}')
+
+
 def test_without_keep_conn_the_responder_closes_after_the_request(responder):
     _, path = responder
     with connect(path) as s:
