@@ -11,9 +11,17 @@ struct RazorpayEventProcessor {
 
     init(configuration: Configuration) { settlement = PaymentSettlement(configuration: configuration) }
 
+    /// The events that change money or links; the rest are stored and acknowledged.
+    static let handled: Set<String> = [
+        "payment_link.paid", "payment_link.partially_paid", "payment_link.expired", "payment_link.cancelled",
+        "payment.captured", "payment.authorized", "payment.failed", "refund.processed", "refund.created", "refund.failed",
+    ]
+
     /// Returns the outcome kept on the delivery row.
     func apply(_ event: RazorpayEvent, on c: Connection, now: Date = Date()) throws -> String {
         switch event.event {
+        case _ where !Self.handled.contains(event.event):
+            return "ignored: \(event.event) is not an event we act on"
         case "payment_link.paid", "payment_link.partially_paid", "payment_link.expired", "payment_link.cancelled":
             return try linkEvent(event, c, now: now)
         case "payment.captured", "payment.authorized", "payment.failed":

@@ -72,7 +72,17 @@ public struct RazorpayWebhookFunction: Sendable {
         // Razorpay always sends an event id; without one, the body itself identifies the event.
         let eventID = headerEventID.flatMap { $0.isEmpty ? nil : $0 } ?? "sha256:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
         let event = try? RazorpayEvent.decode(body)
-        let name = event?.event ?? "unreadable"
+        let name = event?.event ?? Self.eventName(body) ?? "unreadable"
+        if event == nil, RazorpayEventProcessor.handled.contains(name) {
+            // An event we act on that we cannot read (Razorpay changed a field?): never acknowledge
+            // it, or a payment would be lost. Keep it and answer 500 so Razorpay retries while we fix it.
+            log("razorpay-webhook: cannot read \(name) event \(eventID)")
+            _ = try await db.withConnection { c in
+                try WebhookDeliveryRepository.record(c, provider: Self.provider, eventID: eventID, event: name, signatureOK: true, body: body,
+                                                     remoteAddress: remote, outcome: "error: signed \(name) body could not be read")
+            }
+            throw HTTPError(500, code: "unreadable_event", "The \(name) event could not be read; it was stored and Razorpay will retry it.")
+        }
         let processor = RazorpayEventProcessor(configuration: context.configuration)
         do {
             let answer: WebhookAnswer = try await db.transaction { c in
@@ -97,6 +107,14 @@ public struct RazorpayWebhookFunction: Sendable {
             }
             throw HTTPError(500, code: "processing_failed", "The event could not be processed and nothing was changed; Razorpay will retry it.")
         }
+    }
+}
+
+extension RazorpayWebhookFunction {
+    /// The `event` field of a body that did not decode as a whole.
+    static func eventName(_ body: [UInt8]) -> String? {
+        struct Named: Decodable { var event: String }
+        return (try? JSONDecoder().decode(Named.self, from: Data(body)))?.event
     }
 }
 

@@ -21,6 +21,14 @@ struct PaymentFixture {
     let payments: PaymentService
     let bookingID: Int64
     let eventDate: CalendarDay
+    /// Closes the pool (connections and database threads) when the test's fixture goes away.
+    private let cleanup: Cleanup
+
+    final class Cleanup: Sendable {
+        let database: Database
+        init(_ database: Database) { self.database = database }
+        deinit { database.shutdown() }
+    }
 
     /// `razorpay: false` leaves Razorpay unconfigured (DESIGN §4).
     init(total: Money = Money(rupees: 500_000), razorpay: Bool = true, webhookSecret: String = PaymentFixture.webhookSecret,
@@ -31,7 +39,9 @@ struct PaymentFixture {
             env.merge(["RAZORPAY_KEY_ID": Self.keyID, "RAZORPAY_KEY_SECRET": Self.keySecret, "RAZORPAY_WEBHOOK_SECRET": webhookSecret,
                        "RAZORPAY_API_BASE": fake.apiBase]) { _, new in new }
         }
-        context = try TestApp.context(environment: env)
+        let environment = env
+        context = try await offCooperativePool { try TestApp.context(environment: environment) }
+        cleanup = Cleanup(context.database)
         function = RazorpayWebhookFunction(context: context)
         payments = PaymentService(context: context)
         eventDate = IST.day(of: Date()).adding(days: 60)
@@ -41,7 +51,8 @@ struct PaymentFixture {
             """)
         let publicID = try await BookingSubmissions(context: context).handle(request).json["id"] as! String
         let transitions = TransitionService(configuration: context.configuration)
-        bookingID = try context.database.withConnectionSync { c in
+        let database = context.database
+        bookingID = try await offCooperativePool { try database.withConnectionSync { c in
             let b = try BookingRepository.find(c, publicID: publicID)!
             let coordinator: Int64 = try c.query("""
                 INSERT INTO staff_users (email, name, phone, role) VALUES ('arjun@rochevents.in', 'Arjun Mehta', '+919820023456', 'coordinator') RETURNING id
@@ -51,7 +62,7 @@ struct PaymentFixture {
                 try transitions.fire(TransitionRequest(bookingID: b.id, event: .discuss, actor: .teamMember, actorLabel: "staff:\(coordinator)"), on: c)
             }
             return b.id
-        }
+        } }
         _ = try await payments.createProposal(bookingID: bookingID, total: total, actor: "staff:1")
         if sendProposal {
             try context.database.withConnectionSync { c in
@@ -145,6 +156,15 @@ struct PaymentFixture {
                 (SELECT count(*) FROM notifications), (SELECT count(*) FROM portal_events), (SELECT count(*) FROM tasks),
                 (SELECT count(*) FROM booking_transitions), (SELECT string_agg(status, ',' ORDER BY id) FROM payment_links)) AS v
             """, bookingID)
+    }
+}
+
+/// Runs blocking set-up (CREATE DATABASE from the template, serialised by a lock) on its own
+/// thread: blocking the two cooperative threads of a 2-core machine stalls every other suite's
+/// async work (fake servers, client timeouts) while the tests run in parallel.
+func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 

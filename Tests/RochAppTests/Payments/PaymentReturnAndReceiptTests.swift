@@ -76,7 +76,7 @@ import Testing
 /// Receipt numbers: one counter row per financial year, taken in the issuing transaction.
 @Suite struct InvoiceNumberingTests {
     @Test func numbersAreGapFreeEvenWhenIssuingTransactionsRollBack() async throws {
-        let context = try TestApp.context(poolSize: 8)
+        let context = try await offCooperativePool { try TestApp.context(poolSize: 8) }
         try context.database.withConnectionSync { try $0.execute("CREATE TABLE issued (n integer)") }
         struct Abandoned: Error {}
         await withTaskGroup(of: Void.self) { group in
