@@ -54,27 +54,10 @@ public struct VendorSelfService: Sendable {
             var flash: String?, problem: String?, status = 200
             if let form {
                 guard let csrf = form["csrf"], links.isValidCSRF(csrf, for: token) else { return .csrfFailed }
-                let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                if note.count > 2000 { return .invalid("Please keep the note under 2,000 characters.") }
-                let wanted = form["status"].flatMap { $0.isEmpty ? nil : VendorAssignmentStatus(rawValue: $0) }
-                if let raw = form["status"], !raw.isEmpty, wanted != .confirmed && wanted != .delivered {
-                    return .invalid("Choose “I confirm this booking” or “My work is delivered”.")
+                switch try Self.apply(form, to: assignment, milestones: milestones, on: c, now: now) {
+                case .success(let done): return .done(done)
+                case .failure(let refusal): (problem, status) = (refusal.message, refusal.status)
                 }
-                if wanted == nil && note.isEmpty { return .invalid("Write a note, or choose one of the buttons.") }
-                let seen = form["seen_status"].flatMap(VendorAssignmentStatus.init(rawValue:))
-                do {
-                    if let wanted, wanted != assignment.status {
-                        _ = try milestones.update(VendorMilestoneChange(assignmentID: assignment.id, status: wanted, expectedStatus: seen,
-                                                                       actorLabel: "vendor:\(assignment.id)"), on: c, now: now)
-                    }
-                    if !note.isEmpty {
-                        try VendorRepository.addNote(c, assignmentID: assignment.id, author: "vendor", body: note)
-                    }
-                } catch let conflict as VendorStatusConflict {
-                    problem = "\(conflict.message) Nothing was changed."
-                    status = 409
-                }
-                if status == 200 { return .done(wanted?.rawValue ?? "note") }
             } else if let done = query["done"] {
                 flash = done == "note" ? "Thank you: your note has reached the coordinator."
                     : "Thank you: your status is now \(VendorAssignmentStatus(rawValue: done)?.label ?? "updated")."
@@ -95,8 +78,6 @@ public struct VendorSelfService: Sendable {
             return VendorSelfServicePage.refusal(status: 403, title: "Please use the form on the page",
                                                  explanation: "This request did not come from your update page, so nothing was changed. Open your link again and retry.",
                                                  contact: try await contactLine(assignmentID: claims.assignmentID))
-        case .invalid(let message):
-            throw HTTPError.unprocessable(message, fields: [:])
         }
     }
 
@@ -105,7 +86,39 @@ public struct VendorSelfService: Sendable {
         case done(String)
         case revoked
         case csrfFailed
-        case invalid(String)
+    }
+
+    /// Why a well-formed POST changed nothing; the page is shown again with the message.
+    struct FormRefusal: Error {
+        var status: Int
+        var message: String
+    }
+
+    /// Applies the vendor's form: a status (confirmed / delivered) and/or a note. Returns what was
+    /// done ("confirmed", "delivered", "note") for the thank-you message.
+    static func apply(_ form: FormData, to assignment: VendorAssignmentRecord, milestones: VendorMilestoneService,
+                      on c: Connection, now: Date) throws -> Result<String, FormRefusal> {
+        let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if note.count > 2000 { return .failure(FormRefusal(status: 422, message: "Please keep the note under 2,000 characters.")) }
+        let raw = form["status"] ?? ""
+        let wanted = VendorAssignmentStatus(rawValue: raw)
+        if !raw.isEmpty && wanted != .confirmed && wanted != .delivered {
+            return .failure(FormRefusal(status: 422, message: "Choose “I confirm this booking” or “My work is delivered”."))
+        }
+        if wanted == nil && note.isEmpty {
+            return .failure(FormRefusal(status: 422, message: "Write a note, or choose one of the buttons."))
+        }
+        let seen = form["seen_status"].flatMap(VendorAssignmentStatus.init(rawValue:))
+        if let wanted, wanted != assignment.status {
+            do {
+                try milestones.update(VendorMilestoneChange(assignmentID: assignment.id, status: wanted, expectedStatus: seen,
+                                                            actorLabel: "vendor:\(assignment.id)"), on: c, now: now)
+            } catch let conflict as VendorStatusConflict {
+                return .failure(FormRefusal(status: 409, message: "\(conflict.message) Nothing was changed."))
+            }
+        }
+        if !note.isEmpty { try VendorRepository.addNote(c, assignmentID: assignment.id, author: "vendor", body: note) }
+        return .success(wanted?.rawValue ?? "note")
     }
 
     /// `/api/vendor/<token>` from the request path (or PATH_INFO when mounted elsewhere).

@@ -166,6 +166,15 @@ import Testing
             #expect(try VendorGraphQueries.scheduleConflicts(c, .booking(booking)).map(\.reason)
                     == ["Decorator is due on 2026-12-05 but waits on Caterer, due later on 2026-12-10"])
             #expect(try VendorGraphQueries.criticalPaths(c, .booking(booking))[booking] == [caterer.id, decorator.id, photographer.id])
+            let board = try VendorBoard.load(c, bookingID: booking)
+            #expect(board.rows.map(\.assignment.role) == ["Caterer", "Decorator", "Photographer"])
+            #expect(board.rows.map { $0.blocked?.reason } == [nil, "Decorator waits on Caterer: menu not confirmed",
+                                                              "Photographer waits on Decorator: confirmed, not started"])
+            #expect(board.rows.map(\.conflicts.count) == [0, 1, 0])
+            let allOnPath = board.rows.allSatisfy { $0.onCriticalPath }
+            #expect(allOnPath)
+            #expect(try VendorBoard.blockedByEvent(c)[booking]?.map(\.id) == [decorator.id, photographer.id])
+            #expect(try VendorBoard.clientMilestones(c, bookingID: booking).map(\.status) == ["Pending", "Confirmed", "Pending"])
         }
     }
 }

@@ -156,8 +156,12 @@ import Testing
         let json = await ErrorResponder.respond({ try await service.handle($0) }, to: TestApp.jsonPost("/api/vendor/\(t)", "{}"))
         #expect(json.status == 415)
         let form = csrf(in: try await get(t).text)!
-        #expect(try await post(t, [("csrf", form), ("status", "cancelled")]).status == 422)
+        let cancel = try await post(t, [("csrf", form), ("status", "cancelled")])
+        #expect(cancel.status == 422)
+        #expect(cancel.text.contains("Choose “I confirm this booking” or “My work is delivered”."))
+        #expect(cancel.text.contains("name=\"csrf\""), "the form is shown again")
         #expect(try await post(t, [("csrf", form), ("note", String(repeating: "x", count: 2001))]).status == 422)
+        #expect(try await post(t, [("csrf", form), ("status", ""), ("note", "  ")]).text.contains("Write a note"))
         #expect(try status() == "pending")
     }
 }
