@@ -36,6 +36,8 @@ public struct Configuration: Sendable, Equatable {
     public var staffWhatsApp: [String]
     /// The GSTIN printed on receipts (BUSINESS_GSTIN); nil until the business sets it.
     public var businessGSTIN: String?
+    /// Signs vendors' self-service links (HMAC-SHA256); nil when not configured: no links are issued.
+    public var vendorLinkSecret: String?
 
     /// Every problem found, one line each, so an operator fixes them in one go.
     public struct Problems: Error, CustomStringConvertible, Equatable {
@@ -127,6 +129,12 @@ public struct Configuration: Sendable, Equatable {
         if let g = businessGSTIN, !Self.isGSTIN(g) {
             problems.append("BUSINESS_GSTIN must be a 15-character GSTIN like 27AAPFR1234K1Z5, got \(g.debugDescription)")
         }
+        if let secret = value("VENDOR_LINK_SECRET") {
+            if secret.utf8.count < 32 {
+                problems.append("VENDOR_LINK_SECRET must be at least 32 characters of random text (e.g. the output of `openssl rand -hex 32`), got \(secret.utf8.count)")
+            }
+            vendorLinkSecret = secret
+        } else { vendorLinkSecret = nil }
 
         if !problems.isEmpty { throw Problems(problems: problems) }
     }
@@ -137,6 +145,7 @@ public struct Configuration: Sendable, Equatable {
         if razorpay == nil { w.append("Razorpay not configured: payment links stay 'pending: Razorpay not configured'") }
         if whatsApp == nil { w.append("WhatsApp not configured: messages are logged as 'skipped: WhatsApp not configured'") }
         if mail == nil { w.append("Email not configured: email is logged as 'skipped: email not configured'") }
+        if vendorLinkSecret == nil { w.append("VENDOR_LINK_SECRET is not set: vendors get no self-service links (set it to `openssl rand -hex 32`)") }
         if staffWhatsApp.isEmpty { w.append("STAFF_WHATSAPP is empty: team notifications go by email only") }
         if businessGSTIN == nil { w.append("BUSINESS_GSTIN is not set: receipts say 'GSTIN not configured'") }
         return w

@@ -6,10 +6,11 @@ public enum FunctionRegistry {
         .booking,
         .razorpayWebhook,
         .placeholder("whatsapp-webhook"),
-        .placeholder("portal"),
-        .placeholder("portal-events"),
+        .portal,
+        .portalEvents,
         .placeholder("admin"),
         .health,
+        .vendor,
     ]
 
     public static func named(_ name: String) -> FunctionDefinition? { all.first { $0.name == name } }

@@ -13,5 +13,7 @@ struct Roch: AsyncParsableCommand {
             MigrateCommand.self,
             DoctorCommand.self,
             SeedCommand.self,
+            PortalLinkCommand.self,
+            VendorBenchCommand.self,
         ])
 }

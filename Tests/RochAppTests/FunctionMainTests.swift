@@ -33,7 +33,7 @@ struct FunctionMainTests {
     }
 
     @Test func registryListsAllSevenFunctions() {
-        #expect(FunctionRegistry.all.map(\.name).sorted() == ["admin", "booking", "health", "portal", "portal-events", "razorpay-webhook", "whatsapp-webhook"])
+        #expect(FunctionRegistry.all.map(\.name).sorted() == ["admin", "booking", "health", "portal", "portal-events", "razorpay-webhook", "vendor", "whatsapp-webhook"])
     }
 
     @Test func healthAnswersOkAndStreamsTicks() async throws {

@@ -34,6 +34,7 @@ public protocol JobHandler: Sendable {
 public enum JobHandlers {
     public static func all() -> [String: any JobHandler] {
         let handlers: [any JobHandler] = [
+            PortalLinkRequestJob(),
             PaymentLinkJob(),
         ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })
