@@ -5,7 +5,7 @@ public enum FunctionRegistry {
     public static let all: [FunctionDefinition] = [
         .booking,
         .placeholder("razorpay-webhook"),
-        .placeholder("whatsapp-webhook"),
+        .whatsappWebhook,
         .placeholder("portal"),
         .placeholder("portal-events"),
         .placeholder("admin"),

@@ -19,6 +19,7 @@ public enum NotificationCatalogue {
         .eventReminder2h: ["client_name", "event_type", "event_time", "venue", "coordinator_name", "coordinator_phone", "admin_link"],
         .eventCompleted: ["client_name", "event_type", "review_link", "admin_link"],
         .bookingCancelled: ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "admin_link"],
+        .deliveryFailed: ["client_name", "failed_moment", "failed_recipient", "failure_reason", "admin_link"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -144,5 +145,10 @@ public enum NotificationCatalogue {
               "Cancelled: {{client_name}}, {{event_type}} on {{event_date}}. {{admin_link}}",
               subject: "Cancelled: {{client_name}}, {{event_date}}",
               email: "{{client_name}}'s {{event_type}} on {{event_date}} has been cancelled.\n\nSettle any refund and release booked vendors: {{admin_link}}"),
+
+        entry(.deliveryFailed, .team, whatsApp: ["failed_moment", "failed_recipient", "client_name", "failure_reason", "admin_link"],
+              "Message not delivered: {{failed_moment}} to {{failed_recipient}} ({{client_name}}). Reason: {{failure_reason}}. Please contact them another way: {{admin_link}}",
+              subject: "Not delivered: {{failed_moment}} to {{failed_recipient}}",
+              email: "A message could not be delivered and will not be retried.\n\nMessage: {{failed_moment}}\nTo: {{failed_recipient}}\nBooking: {{client_name}}\nReason: {{failure_reason}}\n\nPlease reach them another way: {{admin_link}}"),
     ]
 }

@@ -13,6 +13,8 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     case eventReminder2h = "event_reminder_2h"
     case eventCompleted = "event_completed"
     case bookingCancelled = "booking_cancelled"
+    /// A message could not be delivered (permanent failure): the team is told once per cause and booking.
+    case deliveryFailed = "delivery_failed"
 }
 
 /// Who receives a message for a moment.

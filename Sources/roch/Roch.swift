@@ -11,5 +11,6 @@ struct Roch: AsyncParsableCommand {
             MigrateCommand.self,
             DoctorCommand.self,
             SeedCommand.self,
+            WorkerCommand.self,
         ])
 }
