@@ -60,6 +60,8 @@ var targets: [Target] = [
         "RochCore", "RochHTTP", "RochStore", "RochApp",
         .product(name: "Crypto", package: "swift-crypto"),
     ] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/RochTestSupport"),
+    // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
+    .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
 
     .testTarget(name: "RochCoreTests", dependencies: ["RochCore"]),
     .testTarget(name: "RochHTTPTests", dependencies: ["RochHTTP", "RochCore"] + nio + [
@@ -81,7 +83,7 @@ targets += functions.map { name in
 // main() of their own, libFuzzer's runtime provides it.
 if ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1" {
     targets += ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"].map { name in
-        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite"],
+        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite", "RochIntegrations"],
                           path: "Tests/Fuzz/\(name)",
                           swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
                           linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])

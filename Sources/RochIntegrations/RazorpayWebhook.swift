@@ -2,7 +2,8 @@
 /// accepted the raw bytes; deduplicate on the `X-Razorpay-Event-Id` header.
 public struct RazorpayEvent: Codable, Sendable, Equatable {
     public var entity: String
-    public var accountID: String
+    /// Present in every live webhook; optional so older samples (the SDKs' fixtures) still decode.
+    public var accountID: String?
     /// `payment_link.paid`, `payment.captured`, `refund.processed`, ...
     public var event: String
     /// Which of the payload's entities are present.
@@ -14,7 +15,7 @@ public struct RazorpayEvent: Codable, Sendable, Equatable {
         case entity, accountID = "account_id", event, contains, payload, createdAt = "created_at"
     }
 
-    public init(accountID: String, event: String, contains: [String], payload: Payload, createdAt: Int64) {
+    public init(accountID: String?, event: String, contains: [String], payload: Payload, createdAt: Int64) {
         self.entity = "event"
         self.accountID = accountID
         self.event = event

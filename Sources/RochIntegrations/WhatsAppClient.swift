@@ -6,7 +6,7 @@ public struct WhatsAppClient: Sendable {
         public var phoneNumberID: String
         public var accessToken: String
         public var retry: RetryPolicy
-        /// The unit of Meta's 4^n backoff for the pair rate limit (131056); tests shrink it.
+        /// The unit of Meta's 4^X backoff for the pair rate limit (131056); tests shrink it.
         public var pairRateLimitBackoffUnit: Duration
 
         public init(apiBase: String = "https://graph.facebook.com/v21.0", phoneNumberID: String, accessToken: String,

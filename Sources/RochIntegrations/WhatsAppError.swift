@@ -56,11 +56,11 @@ public struct WhatsAppError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The wait before retry number `retry` (1-based) that Meta suggests for this error, if any:
-    /// 4^retry x `unit` for the pair rate limit (131056).
+    /// for the pair rate limit (131056), 4^X x `unit` with X starting at 0 (1 s, 4 s, 16 s, ...).
     public func suggestedBackoff(beforeRetry retry: Int, unit: Duration = .seconds(1)) -> Duration? {
         guard code == 131056 else { return nil }
         var factor = 1
-        for _ in 0..<min(max(retry, 1), 10) { factor *= 4 }
+        for _ in 0..<min(max(retry - 1, 0), 10) { factor *= 4 }
         return unit * factor
     }
 

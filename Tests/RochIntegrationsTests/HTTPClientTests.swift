@@ -56,6 +56,17 @@ import RochTestSupport
         }
     }
 
+    @Test func speakingTLSToAPlainHTTPServerIsATLSError() async throws {
+        let server = try FakeHTTPServer { _ in .text(200, "plain") }
+        defer { server.shutdown() }
+        do {
+            _ = try await HTTPClient(totalTimeout: .seconds(3)).send(HTTPRequest(url: "https://127.0.0.1:\(server.port)/"))
+            Issue.record("expected a TLS failure")
+        } catch {
+            #expect(error.kind == .tls)
+        }
+    }
+
     @Test func manyConcurrentCallsEachGetTheirOwnAnswer() async throws {
         let server = try FakeHTTPServer { request in .text(200, request.path) }
         defer { server.shutdown() }

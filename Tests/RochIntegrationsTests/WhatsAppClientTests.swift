@@ -139,7 +139,7 @@ import RochTestSupport
     }
 
     @Test func pairRateLimitIs131056RetryableAndTheClientBacksOffFourToTheN() async throws {
-        let fake = try makeFake { $0.pairRateLimitWindow = 0.3 }
+        let fake = try makeFake { $0.pairRateLimitWindow = 1.0 }
         defer { fake.shutdown() }
         let noRetry = client(fake, retry: .never)
         _ = try await noRetry.sendTemplate(to: "919876543210", template: "payment_received", language: "en", bodyParameters: ["a"])
@@ -150,17 +150,21 @@ import RochTestSupport
             #expect(error.code == 131056)
             #expect(error.httpStatus == 400)  // retryable although the HTTP status is a 4xx: code decides
             #expect(error.isRetryable)
-            #expect(error.suggestedBackoff(beforeRetry: 1) == .seconds(4))
-            #expect(error.suggestedBackoff(beforeRetry: 2) == .seconds(16))
+            #expect(error.suggestedBackoff(beforeRetry: 1) == .seconds(1))
+            #expect(error.suggestedBackoff(beforeRetry: 2) == .seconds(4))
+            #expect(error.suggestedBackoff(beforeRetry: 3) == .seconds(16))
         }
         // Another recipient is not limited.
         _ = try await noRetry.sendTemplate(to: "919811111111", template: "payment_received", language: "en", bodyParameters: ["c"])
 
-        // With retries, the 4^1 x 100 ms wait outlasts the 300 ms window and the send goes through.
+        // With retries the client waits 4^0 x 300 ms (still inside the 1 s window: refused again),
+        // then 4^1 x 300 ms, after which the window has passed and the send goes through.
         let started = Date()
-        let retrying = client(fake, retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1)), unit: .milliseconds(100))
+        let attemptsBefore = fake.sendAttempts
+        let retrying = client(fake, retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1)), unit: .milliseconds(300))
         let result = try await retrying.sendTemplate(to: "919876543210", template: "payment_received", language: "en", bodyParameters: ["d"])
-        #expect(Date().timeIntervalSince(started) >= 0.39)
+        #expect(Date().timeIntervalSince(started) >= 1.49)
+        #expect(fake.sendAttempts - attemptsBefore == 3)
         #expect(result.messageID == fake.acceptedMessages.last?.wamid)
         #expect(fake.acceptedMessages.map(\.parameters) == [["a"], ["c"], ["d"]])
     }

@@ -81,9 +81,9 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
     /// Every message accepted so far, in order.
     public var acceptedMessages: [AcceptedMessage] { lock.withLock { accepted } }
     /// Every request to the messages endpoint (accepted or not).
-    public var sendAttempts: Int { server.requests.filter { $0.path.hasSuffix("/messages") }.count }
+    public var sendAttempts: Int { sendAttemptRequests.count }
     /// The requests to the messages endpoint, in order.
-    public var sendAttemptRequests: [FakeHTTPRequest] { server.requests.filter { $0.path.hasSuffix("/messages") } }
+    public var sendAttemptRequests: [FakeHTTPRequest] { server.requests.filter { !$0.path.hasPrefix("/__fake/") && $0.path.hasSuffix("/messages") } }
     /// HTTP statuses our webhook endpoint answered, in send order.
     public var webhookResponses: [Int] { lock.withLock { webhookStatuses } }
 

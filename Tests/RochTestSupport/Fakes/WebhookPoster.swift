@@ -1,7 +1,7 @@
 import Foundation
 
 /// Posts webhook bodies from the fakes to an `http://` URL on this machine over a plain socket,
-/// independent of the client code under test. Blocking; callers run it off the cooperative pool.
+/// independent of the client code under test.
 public enum WebhookPoster {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -10,11 +10,13 @@ public enum WebhookPoster {
     /// Sends one POST and returns the HTTP status of the answer.
     public static func post(url: String, headers: [(name: String, value: String)], body: [UInt8], timeout: TimeInterval = 10) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: on Linux, Swift's cooperative pool runs on GCD's global queue,
+            // so blocking a GCD thread here would starve the fakes' own request handlers.
+            Thread {
                 do { continuation.resume(returning: try postBlocking(url: url, headers: headers, body: body, timeout: timeout)) } catch {
                     continuation.resume(throwing: error)
                 }
-            }
+            }.start()
         }
     }
 
