@@ -34,13 +34,32 @@ public protocol EmailTransport: Sendable {
 
 /// The SMTP transport for a configuration.
 public enum EmailTransports {
-    /// nil when email is not configured. The libcurl SMTP Mailer comes from RochIntegrations
-    /// (branch `integrations`); until it is connected here, configured email is skipped with a
-    /// reason that says so (never silently).
-    public static func make(_ mail: Configuration.Mail?) -> (any EmailTransport)? { nil }
+    /// The libcurl SMTP Mailer for `SMTP_URL` / `MAIL_FROM`; nil when email is not configured.
+    public static func make(_ mail: Configuration.Mail?) -> (any EmailTransport)? {
+        guard let mail else { return nil }
+        let from = Mailer.parseMailbox(mail.from)
+        return MailerTransport(mailer: Mailer(configuration: .init(smtpURL: mail.smtpURL, from: from?.address ?? mail.from,
+                                                                   fromName: from?.name ?? "Roch Events")))
+    }
+}
 
-    static func skipReason(_ mail: Configuration.Mail?) -> String {
-        mail == nil ? "skipped: email not configured" : "skipped: email configured but the SMTP transport is not connected in this build"
+/// Email through RochIntegrations' Mailer: multipart text + HTML; 5xx refusals and bad addresses
+/// are final, network trouble and 4xx answers are retried.
+public struct MailerTransport: EmailTransport {
+    public let mailer: Mailer
+
+    public init(mailer: Mailer) { self.mailer = mailer }
+
+    public func send(_ email: OutgoingEmail) async throws(EmailSendError) -> String {
+        do throws(MailError) {
+            return try await mailer.send(EmailMessage(to: email.to, toName: email.toName, subject: email.subject, text: email.text, html: email.html))
+        } catch {
+            switch error.kind {
+            case .network: throw EmailSendError(permanent: false, message: error.description)
+            case .rejected: throw EmailSendError(permanent: (error.smtpCode ?? 500) >= 500, message: error.description)
+            case .headerInjection, .invalidAddress, .invalidConfiguration: throw EmailSendError(permanent: true, message: error.description)
+            }
+        }
     }
 }
 
@@ -58,15 +77,13 @@ enum DeliveryOutcome: Equatable {
 struct Delivery: Sendable {
     let whatsApp: WhatsAppClient?
     let email: (any EmailTransport)?
-    /// Why email rows are skipped when there is no transport.
-    var emailSkipReason = "skipped: email not configured"
     let rateLimit: TokenBucket?
     let options: WorkerOptions
 
     func deliver(_ n: ClaimedNotification) async -> DeliveryOutcome {
         switch n.channel {
         case "whatsapp" where whatsApp == nil: return .skipped(reason: "skipped: WhatsApp not configured")
-        case "email" where email == nil: return .skipped(reason: emailSkipReason)
+        case "email" where email == nil: return .skipped(reason: "skipped: email not configured")
         case "whatsapp", "email": break
         default: return .failed(reason: "unknown channel '\(n.channel)'", cause: "channel")
         }
@@ -93,7 +110,7 @@ struct Delivery: Sendable {
                 return classify(error, attempt: n.attempts)
             }
         }
-        guard let email else { return .skipped(reason: emailSkipReason) }
+        guard let email else { return .skipped(reason: "skipped: email not configured") }
         do throws(EmailSendError) {
             let id = try await email.send(OutgoingEmail(to: address, toName: n.recipientName, subject: message.emailSubject,
                                                         text: message.emailText, html: message.emailHTML, messageKey: n.idempotencyKey))

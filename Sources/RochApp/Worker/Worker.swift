@@ -54,7 +54,7 @@ public final class Worker: @unchecked Sendable {
                                                 retry: .never))
         }
         let mailer = email ?? EmailTransports.make(config.mail)
-        delivery = Delivery(whatsApp: client, email: mailer, emailSkipReason: EmailTransports.skipReason(config.mail),
+        delivery = Delivery(whatsApp: client, email: mailer,
                             rateLimit: options.whatsAppRatePerSecond.map { TokenBucket(ratePerSecond: $0) }, options: options)
         alerts = DeliveryAlerts(notifier: BookingNotifier(configuration: config))
         self.handlers = handlers

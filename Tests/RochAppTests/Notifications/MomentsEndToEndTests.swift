@@ -31,8 +31,8 @@ final class InProcessHTTP: @unchecked Sendable {
     @Test func everyMomentReachesItsRecipientsThroughTheWorkerAndTheLogShowsRead() async throws {
         let http = try InProcessHTTP()
         defer { http.server.shutdown() }
-        let kit = try NotificationKit(automaticStatuses: ["sent", "delivered", "read"], webhookURL: http.url)
-        defer { kit.fake.shutdown() }
+        let kit = try NotificationKit(smtp: true, automaticStatuses: ["sent", "delivered", "read"], webhookURL: http.url)
+        defer { kit.shutdown() }
         let webhook = WhatsAppWebhookHandler(context: kit.context)
         http.serve { try await webhook.handle($0) }
         let config = kit.context.configuration
@@ -78,8 +78,7 @@ final class InProcessHTTP: @unchecked Sendable {
         try notify(.vendorBlocked, ["vendor_name": "Lotus Decor", "blocked_reason": "the stage design waits on the venue layout",
                                     "update_link": "https://rochevents.test/v/abc"],
                    vendor: .init(name: "Lotus Decor", phone: "+919845011111", email: "lotus@example.com"))
-        let mail = RecordingEmailTransport()
-        let worker = kit.worker(email: mail)
+        let worker = kit.worker()
         try await kit.drain(worker)  // also runs schedule_reminders
         // 9 payment_due_reminder (unpaid balance), 10/11 event reminders: bring them due now, as the clock would
         let today = IST.day(of: Date())
@@ -123,8 +122,10 @@ final class InProcessHTTP: @unchecked Sendable {
         }
         #expect(rows.filter { $0.channel == "whatsapp" }.allSatisfy { $0.status == "read" })
         #expect(rows.filter { $0.channel == "email" }.allSatisfy { $0.status == "sent" })
-        #expect(mail.emails.contains { $0.to == "priya@rochevents.in" && $0.subject.hasPrefix("New lead: Meera Nair") })
-        #expect(mail.emails.contains { $0.to == "lotus@example.com" })
+        let emails = kit.sink?.messages ?? []
+        #expect(emails.count == rows.filter { $0.channel == "email" }.count)
+        #expect(emails.contains { $0.recipients == ["priya@rochevents.in"] && $0.header("Subject")?.hasPrefix("New lead: Meera Nair") == true })
+        #expect(emails.contains { $0.recipients == ["lotus@example.com"] })
         #expect(try kit.count("SELECT count(*) AS n FROM notifications WHERE moment = 'delivery_failed'") == 0)
         #expect(kit.fake.webhookResponses.allSatisfy { $0 == 200 })
 
@@ -133,6 +134,6 @@ final class InProcessHTTP: @unchecked Sendable {
         #expect(!whatsApp.isEmpty)
         #expect(whatsApp.allSatisfy { e in ["queued", "sent", "delivered", "read"].allSatisfy { s in e.history.contains { $0.status == s } } })
         #expect(log.allSatisfy { $0.bookingPublicID == booking.publicID })
-        print("e2e: \(rows.count) messages, \(kit.fake.acceptedMessages.count) accepted by the fake WhatsApp API, \(mail.emails.count) emails, \(kit.fake.webhookResponses.count) status webhooks")
+        print("e2e: \(rows.count) messages, \(kit.fake.acceptedMessages.count) accepted by the fake WhatsApp API, \(emails.count) emails over SMTP, \(kit.fake.webhookResponses.count) status webhooks")
     }
 }

@@ -17,9 +17,11 @@ struct NotificationKit {
 
     let context: AppContext
     let fake: FakeWhatsAppServer
+    /// The SMTP server email goes to when `smtp: true`.
+    let sink: SMTPSink?
 
     /// `whatsApp: false` leaves WhatsApp unconfigured (the fake still runs, and must stay silent).
-    init(whatsApp: Bool = true, throughput: Int = 100_000, pairWindow: TimeInterval = 0, undeliverable: Set<String> = [],
+    init(whatsApp: Bool = true, smtp: Bool = false, throughput: Int = 100_000, pairWindow: TimeInterval = 0, undeliverable: Set<String> = [],
          automaticStatuses: [String] = [], webhookURL: String? = nil, extraEnvironment: [String: String] = [:]) throws {
         var config = FakeWhatsAppServer.Configuration(
             accessToken: Self.accessToken, phoneNumberID: Self.phoneNumberID, appSecret: Self.appSecret,
@@ -38,7 +40,20 @@ struct NotificationKit {
                        "WHATSAPP_APP_SECRET": Self.appSecret, "WHATSAPP_VERIFY_TOKEN": Self.verifyToken,
                        "WHATSAPP_API_BASE": fake.apiBase]) { a, _ in a }
         }
+        if smtp {
+            let sink = try SMTPSink()
+            env["SMTP_URL"] = sink.url(user: "roch", password: "secret")
+            env["MAIL_FROM"] = "Roch Events <hello@rochevents.test>"
+            self.sink = sink
+        } else {
+            sink = nil
+        }
         context = try TestApp.context(environment: env)
+    }
+
+    func shutdown() {
+        fake.shutdown()
+        sink?.shutdown()
     }
 
     /// Quick retries, no rate limit unless asked: tests wait for conditions, never for wall time.
@@ -54,9 +69,9 @@ struct NotificationKit {
         return o
     }
 
-    func worker(_ options: WorkerOptions = NotificationKit.options(), email: (any EmailTransport)? = nil,
-                handlers: [String: any JobHandler] = JobHandlers.all()) -> Worker {
-        Worker(context: context, options: options, email: .some(email), handlers: handlers)
+    /// A worker with the providers the configuration has (WhatsApp at the fake, email at the sink).
+    func worker(_ options: WorkerOptions = NotificationKit.options(), handlers: [String: any JobHandler] = JobHandlers.all()) -> Worker {
+        Worker(context: context, options: options, handlers: handlers)
     }
 
     /// Runs passes until nothing is queued or sending (retries included), or `timeout` passes.
@@ -127,14 +142,18 @@ struct KitError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Emails the worker handed to SMTP, recorded in memory (the SMTP sink from `integrations` has not landed).
-final class RecordingEmailTransport: EmailTransport, @unchecked Sendable {
-    private let lock = NSLock()
-    private var sent: [OutgoingEmail] = []
-    var emails: [OutgoingEmail] { lock.withLock { sent } }
-
-    func send(_ email: OutgoingEmail) async throws(EmailSendError) -> String {
-        lock.withLock { sent.append(email) }
-        return "<\(UUID().uuidString.lowercased())@test.rochevents.in>"
+extension SMTPSink.Message {
+    /// The decoded bodies of a multipart/alternative message by content type ("text/plain", "text/html").
+    var parts: [String: String] {
+        var out: [String: String] = [:]
+        for part in text.components(separatedBy: "\r\n--").dropFirst() {
+            guard let split = part.range(of: "\r\n\r\n"),
+                  let type = part[..<split.lowerBound].components(separatedBy: "\r\n")
+                      .first(where: { $0.lowercased().hasPrefix("content-type:") })?
+                      .dropFirst("content-type:".count).split(separator: ";").first?.trimmingCharacters(in: .whitespaces),
+                  let data = Data(base64Encoded: part[split.upperBound...].components(separatedBy: "\r\n").joined()) else { continue }
+            out[type] = String(decoding: data, as: UTF8.self)
+        }
+        return out
     }
 }

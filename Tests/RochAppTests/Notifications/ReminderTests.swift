@@ -27,7 +27,7 @@ import Testing
 
     @Test func theScheduleRemindersJobQueues48hAnd2hRemindersFromTheISTStartTime() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await confirmed(kit)
         try kit.sync { c in
             try OutboxRepository.enqueueJob(c, kind: "schedule_reminders", idempotencyKey: "sr:1", payload: JSONB("{\"booking_id\":\"\(booking.id)\"}"))
@@ -51,7 +51,7 @@ import Testing
 
     @Test func reschedulingCancelsTheOldRemindersAndQueuesNewOnes() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await confirmed(kit)
         let planner = Reminders(configuration: kit.context.configuration)
         try kit.sync { c in try c.transaction { c in try planner.reschedule(booking.id, on: c) } }
@@ -82,7 +82,7 @@ import Testing
 
     @Test func remindersAlreadyPastTheirUsefulTimeAreNotQueued() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         // The event starts in 20 hours: the 48 h reminder stopped being useful 4 hours ago, the 2 h one is ahead.
         let start = Date().addingTimeInterval(20 * 3_600)
         let day = IST.day(of: start)
@@ -97,7 +97,7 @@ import Testing
 
     @Test func paymentRemindersGoToTheClientWhenDueSoonAndAlsoTheTeamWhenOverdue() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await confirmed(kit, daysAhead: 40)
         let today = IST.day(of: Date())
         let source: UnpaidMilestoneSource = { _, _ in [
@@ -118,7 +118,7 @@ import Testing
 
     @Test func aCancelledBookingGetsNoRemindersAndLosesQueuedOnes() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await confirmed(kit)
         let planner = Reminders(configuration: kit.context.configuration)
         try kit.sync { c in try c.transaction { c in try planner.reschedule(booking.id, on: c) } }

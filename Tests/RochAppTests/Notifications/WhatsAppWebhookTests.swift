@@ -41,7 +41,7 @@ import Testing
 
     @Test func verificationEchoesTheChallengeOnlyForOurToken() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let ok = await kit.webhook(get("hub.mode=subscribe&hub.verify_token=\(NotificationKit.verifyToken)&hub.challenge=1158201444"))
         #expect(ok.status == 200 && ok.text == "1158201444")
         #expect(ok.headers["content-type"]?.hasPrefix("text/plain") == true)
@@ -53,7 +53,7 @@ import Testing
 
     @Test func anUnconfiguredServerAnswers503WithAClearMessage() async throws {
         let kit = try NotificationKit(whatsApp: false)
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let r = await kit.webhook(get("hub.mode=subscribe&hub.verify_token=x&hub.challenge=1"))
         #expect(r.status == 503)
         #expect(r.text.contains("WHATSAPP_APP_SECRET"))
@@ -61,7 +61,7 @@ import Testing
 
     @Test func postsWithoutAValidSignatureAreRefusedBeforeParsing() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let wamid = try await sentClientMessage(kit)
         let signed = statusBody(kit, [(wamid, "delivered")])
         var unsigned = kit.webhookPost(signed.body)
@@ -88,7 +88,7 @@ import Testing
 
     @Test func statusesAdvanceTheLogAndNeverMoveBackwards() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let wamid = try await sentClientMessage(kit)
         // out of order: read arrives first, then delivered, then a duplicate read and a late sent
         let first = await post(kit, statusBody(kit, [(wamid, "read")]))
@@ -113,7 +113,7 @@ import Testing
 
     @Test func failedIsFinalUnlessDeliveryProvesOtherwiseAndAlertsTheTeam() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let wamid = try await sentClientMessage(kit)
         _ = await post(kit, statusBody(kit, [(wamid, "failed")], errorCode: 131026))
         #expect(try status(kit, wamid) == "failed")
@@ -128,7 +128,7 @@ import Testing
 
     @Test func aStatusThatArrivesBeforeTheMessageIDIsStoredIsAppliedWhenItIs() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         _ = try await kit.booking()
         let early = "wamid.HBgMEARLY0000000000000000"
         let answer = await post(kit, statusBody(kit, [(early, "delivered")]))
@@ -145,7 +145,7 @@ import Testing
 
     @Test func aThreeMegabyteBatchOfAThousandStatusesIsAppliedInOnePass() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         let wamids = (0..<1_000).map { "wamid.BATCH\(String(format: "%06d", $0))" }
         try kit.sync { c in
@@ -177,7 +177,7 @@ import Testing
 
     @Test func aClientReplyIsStoredOnceLinkedToTheBookingAndGivesTheCoordinatorATask() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         let message: [String: Any] = ["from": "919988776655", "id": "wamid.INBOUND1", "timestamp": "1790000000", "type": "text",
                                       "text": ["body": "Can we add 50 guests?"]]

@@ -57,7 +57,7 @@ import Testing
 
     @Test func aWorkerKilledMidBatchLosesNoMessageAndSendsEachAtMostTwice() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         try await queue(kit, 400, prefix: "98765")
         let doomed = try startWorker(kit, rate: 200, lease: 2)
         _ = try await waitUntil(timeout: 60) { kit.fake.acceptedMessages.count >= 100 }
@@ -95,7 +95,7 @@ import Testing
 
     @Test func sigtermFinishesTheBatchInHandThenExits() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         try await queue(kit, 200, prefix: "98766")
         let worker = try startWorker(kit, rate: 40)
         _ = try await waitUntil(timeout: 60) { kit.fake.acceptedMessages.count >= 1 }

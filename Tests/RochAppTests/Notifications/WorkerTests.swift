@@ -9,7 +9,7 @@ import Testing
 @Suite struct WorkerTests {
     @Test func aQueuedWhatsAppMessageIsSentAsItsTemplateAndLoggedWithTheMessageID() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         let pass = try await kit.drain(kit.worker())
         #expect(pass.sent == 2)  // enquiry_received: client and team on WhatsApp
@@ -29,7 +29,7 @@ import Testing
 
     @Test func unconfiguredProvidersSkipRowsWithTheReasonAndSendNothing() async throws {
         let kit = try NotificationKit(whatsApp: false)
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         _ = try await kit.booking()
         let pass = try await kit.drain(kit.worker())
         #expect(pass.skipped == 3 && pass.sent == 0)
@@ -39,25 +39,27 @@ import Testing
         #expect(kit.fake.sendAttempts == 0)
     }
 
-    @Test func emailGoesThroughTheTransportAsTextAndHTML() async throws {
-        let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+    @Test func emailGoesOverSMTPAsTextAndHTMLAndAClientWithoutConsentGetsEmailOnly() async throws {
+        let kit = try NotificationKit(smtp: true)
+        defer { kit.shutdown() }
         _ = try await kit.booking(name: "Asha <b>Rao</b>", consent: false)
-        let mail = RecordingEmailTransport()
-        try await kit.drain(kit.worker(email: mail))
-        let email = try #require(mail.emails.first)
-        #expect(mail.emails.count == 1)  // the client, by email only: no WhatsApp consent
-        #expect(email.to == "meera@example.com")
-        #expect(email.subject == "We have received your enquiry, Asha <b>Rao</b>")
-        #expect(email.text.contains("Namaste Asha <b>Rao</b>,"))
-        #expect(email.html.contains("Namaste Asha &lt;b&gt;Rao&lt;/b&gt;,"))
+        try await kit.drain(kit.worker())
+        let sink = try #require(kit.sink)
+        #expect(sink.messages.count == 1)  // the client, by email only; the team has no admin email here
+        let email = try #require(sink.messages.first)
+        #expect(email.recipients == ["meera@example.com"])
+        #expect(email.header("Subject") == "We have received your enquiry, Asha <b>Rao</b>")
+        #expect(email.header("From")?.contains("hello@rochevents.test") == true)
+        #expect(email.parts["text/plain"]?.contains("Namaste Asha <b>Rao</b>,") == true)
+        #expect(email.parts["text/html"]?.contains("Namaste Asha &lt;b&gt;Rao&lt;/b&gt;,") == true)
         #expect(!kit.fake.acceptedMessages.contains { $0.template.hasSuffix("_client") })
-        #expect(try kit.count("SELECT count(*) AS n FROM notifications WHERE channel = 'email' AND status = 'sent' AND provider_message_id LIKE '<%>'") == 1)
+        let id = try kit.strings("SELECT provider_message_id AS s FROM notifications WHERE channel = 'email' AND status = 'sent'")
+        #expect(id.count == 1 && id.first == email.header("Message-ID"))
     }
 
     @Test func transientFailuresAreRetriedWithBackoffUntilSent() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         _ = try await kit.booking()
         kit.fake.injectTransientFailures(4)  // HTTP 500, code 2: both messages fail twice
         let worker = kit.worker()
@@ -98,7 +100,7 @@ import Testing
 
     @Test func thePairRateLimitBacksOffByPowersOfFour() async throws {
         let kit = try NotificationKit(pairWindow: 3_600)
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         try kit.sync { c in
             try c.transaction { c in
@@ -119,7 +121,7 @@ import Testing
 
     @Test func aPermanentFailureIsFailedWithItsReasonAndAlertsTheTeamOncePerCause() async throws {
         let kit = try NotificationKit(undeliverable: ["919988776655"])
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         let worker = kit.worker()
         try await kit.drain(worker)
@@ -142,7 +144,7 @@ import Testing
 
     @Test func aMessageThatCannotBeRenderedFailsWithoutBeingSent() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         try kit.sync { c in
             _ = try OutboxRepository.enqueue(c, [OutboxMessage(
@@ -159,7 +161,7 @@ import Testing
 
     @Test func aStaleReminderIsSkippedWithTheReasonNotSentLate() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         try kit.sync { c in
             try c.transaction { c in
@@ -177,7 +179,7 @@ import Testing
 
     @Test func rowsLeftSendingByADeadWorkerAreSentAgainAfterTheLease() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         _ = try await kit.booking()
         // A worker claims the batch and dies before sending.
         let claimed = try kit.sync { c in try NotificationQueue.claim(c, limit: 10) }
@@ -193,7 +195,7 @@ import Testing
 
     @Test func concurrentWorkersNeverSendTheSameRowTwice() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         try kit.sync { c in
             _ = try OutboxRepository.enqueue(c, (0..<300).map { i in
@@ -215,7 +217,7 @@ import Testing
 
     @Test func theRateLimitPacesSendsToTheConfiguredRate() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         let booking = try await kit.booking()
         try kit.sync { c in
             _ = try OutboxRepository.enqueue(c, (0..<40).map { i in
@@ -235,7 +237,7 @@ import Testing
 
     @Test func aStopRequestFinishesTheBatchInHandAndTheLoopWakesOnNotify() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         var options = NotificationKit.options()
         options.pollInterval = 600  // only NOTIFY outbox can wake it in time
         let worker = kit.worker(options)
@@ -254,7 +256,7 @@ import Testing
 
     @Test func jobsRetryWithBackoffThenFailAndUnknownKindsFail() async throws {
         let kit = try NotificationKit()
-        defer { kit.fake.shutdown() }
+        defer { kit.shutdown() }
         try kit.sync { c in
             try OutboxRepository.enqueueJob(c, kind: "flaky", idempotencyKey: "flaky:1", payload: JSONB("{}"))
             try OutboxRepository.enqueueJob(c, kind: "mystery", idempotencyKey: "mystery:1", payload: JSONB("{}"))
