@@ -16,7 +16,7 @@ public struct WorkerOptions: Sendable, Equatable {
     /// Exponential backoff: about base x 2^(attempt-1), capped, with jitter.
     public var retryBase: TimeInterval = 5
     public var retryMax: TimeInterval = 1_800
-    /// Meta asks for 4^n seconds after a pair rate limit (131056); tests shrink the unit.
+    /// Meta asks for 4^X seconds (X from 0) after a pair rate limit (131056); tests shrink the unit.
     public var pairRateLimitUnit: TimeInterval = 1
     /// WhatsApp messages per second for this sender (Meta's default is 80); nil means no limit.
     public var whatsAppRatePerSecond: Double? = 80
@@ -62,9 +62,9 @@ public struct WorkerOptions: Sendable, Equatable {
         return cap / 2 + cap / 2 * random
     }
 
-    /// Meta's pair-rate-limit backoff: 4^attempt units.
+    /// Meta's pair-rate-limit backoff: 4^X units, X from 0 (1 s, 4 s, 16 s... after attempts 1, 2, 3).
     public func pairRateBackoff(afterAttempt attempt: Int) -> TimeInterval {
-        pairRateLimitUnit * pow(4, Double(min(max(attempt, 1), 10)))
+        pairRateLimitUnit * pow(4, Double(min(max(attempt - 1, 0), 10)))
     }
 }
 
