@@ -7,7 +7,7 @@ import RochStore
 import RochTestSupport
 import Testing
 
-@Suite struct WhatsAppWebhookTests {
+@Suite struct WhatsAppWebhookFunctionTests {
     func get(_ query: String) -> Request {
         Request(method: "GET", path: "/api/whatsapp-webhook", queryString: query)
     }
