@@ -2,8 +2,12 @@ import Foundation
 import RochStore
 
 extension Worker {
+    /// How long a job of a kind this worker does not know waits before it is offered again.
+    static let unknownKindDelay: TimeInterval = 300
+
     /// Claims a batch of due jobs and runs each through its handler: done, retried with backoff
-    /// (`JobFailure.retry`, or any unexpected error), or failed (permanent, unknown kind, too many attempts).
+    /// (`JobFailure.retry`, any unexpected error, a kind this worker does not know), or failed
+    /// (permanent, or too many attempts).
     func runJobs() async throws -> Int {
         let limit = options.jobBatchSize
         let jobs = try await context.database.withConnection { c in try JobQueue.claim(c, limit: limit) }
@@ -23,7 +27,9 @@ extension Worker {
                     outcome = .retry("\(error)", nil)
                 }
             } else {
-                outcome = .failed("no handler for job kind '\(job.kind)'")
+                // During a rolling deploy another worker may know this kind: leave it for them (or for
+                // this worker once upgraded), and give up only after the usual number of attempts.
+                outcome = .retry("no handler for job kind '\(job.kind)' in this worker", Self.unknownKindDelay)
             }
             let options = self.options
             try await context.database.withConnection { c in

@@ -83,7 +83,7 @@ struct NotificationKit {
             let p = try await worker.runUntilIdle()
             total.add(p)
             let open = try count("SELECT count(*) AS n FROM notifications WHERE status IN ('queued', 'sending') AND due_at <= now()")
-                + count("SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')")
+                + count("SELECT count(*) AS n FROM jobs WHERE status = 'running' OR (status = 'queued' AND next_attempt_at <= now())")
             if open == 0 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
