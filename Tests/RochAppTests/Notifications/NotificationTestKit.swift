@@ -123,6 +123,7 @@ struct NotificationKit {
         try context.database.withConnectionSync { try $0.query(sql, params).map { try $0.decode("s", as: String.self) } }
     }
 
+    @discardableResult
     func sync<T>(_ body: (Connection) throws -> T) throws -> T { try context.database.withConnectionSync(body) }
 
     /// A signed POST to the whatsapp-webhook handler, as Meta sends it.
