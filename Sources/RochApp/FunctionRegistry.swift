@@ -4,7 +4,7 @@ import RochHTTP
 public enum FunctionRegistry {
     public static let all: [FunctionDefinition] = [
         .booking,
-        .placeholder("razorpay-webhook"),
+        .razorpayWebhook,
         .whatsappWebhook,
         .placeholder("portal"),
         .placeholder("portal-events"),

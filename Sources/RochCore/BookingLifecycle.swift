@@ -19,7 +19,7 @@ public enum BookingLifecycle {
     public static let table: [BookingTransition] = [
         BookingTransition(
             from: .enquiry, event: .discuss, to: .discussion,
-            guards: [.onlyBy([.teamMember]), .requiresCoordinator],
+            guards: [.onlyBy(.teamMember), .requiresCoordinator],
             actions: [
                 .notify(.discussionScheduled),
                 .createTask(TaskTemplate(title: "Prepare proposal", dueInHours: 72, assignee: .coordinator)),
@@ -29,7 +29,7 @@ public enum BookingLifecycle {
             ]),
         BookingTransition(
             from: .discussion, event: .sendProposal, to: .proposalSent,
-            guards: [.onlyBy([.teamMember]), .requiresCoordinator, .requiresProposal],
+            guards: [.onlyBy(.teamMember), .requiresCoordinator, .requiresProposal],
             actions: [
                 .notify(.proposalSent),
                 .issueDepositPaymentLink,
@@ -40,7 +40,7 @@ public enum BookingLifecycle {
             ]),
         BookingTransition(
             from: .proposalSent, event: .depositPaid, to: .depositPaid,
-            guards: [.onlyBy([.paymentWebhook])],
+            guards: [.onlyBy(.paymentWebhook)],
             actions: [
                 .notify(.bookingConfirmed),
                 .createTask(TaskTemplate(title: "Book vendors", dueInHours: 72, assignee: .coordinator)),
@@ -52,7 +52,7 @@ public enum BookingLifecycle {
             ]),
         BookingTransition(
             from: .depositPaid, event: .startPreparation, to: .activePreparation,
-            guards: [.onlyBy([.teamMember]), .requiresCoordinator],
+            guards: [.onlyBy(.teamMember), .requiresCoordinator],
             actions: [
                 .createTask(TaskTemplate(title: "Confirm every vendor's milestones", dueInHours: 48, assignee: .coordinator)),
                 .portalEntry(PortalEntryTemplate(
@@ -98,6 +98,11 @@ public enum BookingLifecycle {
     /// Events the table lists from `state` (guards not evaluated), in `BookingEvent` order.
     public static func events(from state: BookingState) -> [BookingEvent] {
         BookingEvent.allCases.filter { transition(from: state, event: $0) != nil }
+    }
+
+    /// Events that `decide` would accept right now (for enabling the admin's buttons).
+    public static func acceptedEvents(from state: BookingState, context: TransitionContext) -> [BookingEvent] {
+        events(from: state).filter { (try? decide(from: state, event: $0, context: context).get()) != nil }
     }
 
     /// The single place that decides whether `event` may move a booking out of `from`.

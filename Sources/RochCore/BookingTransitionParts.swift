@@ -15,6 +15,9 @@ public enum TransitionGuard: Sendable, Hashable, Codable {
     /// A non-empty reason must be given (kept in the audit row).
     case requiresReason
 
+    /// Only this one actor may fire the event, e.g. `.onlyBy(.paymentWebhook)`.
+    public static func onlyBy(_ actor: ActorKind) -> TransitionGuard { .onlyBy([actor]) }
+
     /// Whether `context` meets this guard.
     public func isSatisfied(by context: TransitionContext) -> Bool {
         switch self {

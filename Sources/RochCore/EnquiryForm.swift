@@ -19,6 +19,25 @@ public struct Enquiry: Sendable, Equatable, Codable {
     public var idempotencyKey: String?
     /// The hidden "website" field was filled in: accept quietly, store nothing, send nothing.
     public var isSpam: Bool
+
+    public init(name: String, phone: PhoneNumber, email: String, eventType: EventType, eventDate: CalendarDay,
+                city: String, venue: String? = nil, guests: Int, budget: BudgetRange, services: [EventService],
+                notes: String? = nil, whatsAppConsent: Bool, idempotencyKey: String? = nil, isSpam: Bool = false) {
+        self.name = name
+        self.phone = phone
+        self.email = email
+        self.eventType = eventType
+        self.eventDate = eventDate
+        self.city = city
+        self.venue = venue
+        self.guests = guests
+        self.budget = budget
+        self.services = services
+        self.notes = notes
+        self.whatsAppConsent = whatsAppConsent
+        self.idempotencyKey = idempotencyKey
+        self.isSpam = isSpam
+    }
 }
 
 /// Every problem with a submitted form at once, keyed by field name.

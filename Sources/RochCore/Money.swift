@@ -2,10 +2,20 @@ import Foundation
 
 /// An amount of Indian rupees held exactly as Int64 paise; no floating point anywhere.
 /// Arithmetic traps on overflow (about ₹9.2 × 10¹⁶ is far beyond any booking).
+/// Codable as a bare integer of paise (like the `bigint` columns and Razorpay's `amount`).
 public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var paise: Int64
 
     public init(paise: Int64) { self.paise = paise }
+
+    public init(from decoder: Decoder) throws {
+        paise = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(paise)
+    }
 
     /// Whole rupees.
     public init(rupees: Int64) { self.paise = rupees * 100 }

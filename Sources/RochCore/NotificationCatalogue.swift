@@ -60,6 +60,16 @@ public struct RenderedMessage: Sendable, Equatable, Codable {
     public let emailSubject: String
     public let emailText: String
     public let emailHTML: String
+
+    public init(whatsAppTemplate: String, whatsAppLanguage: String, whatsAppParameters: [String],
+                emailSubject: String, emailText: String, emailHTML: String) {
+        self.whatsAppTemplate = whatsAppTemplate
+        self.whatsAppLanguage = whatsAppLanguage
+        self.whatsAppParameters = whatsAppParameters
+        self.emailSubject = emailSubject
+        self.emailText = emailText
+        self.emailHTML = emailHTML
+    }
 }
 
 /// Why a message could not be rendered.
@@ -129,7 +139,8 @@ extension NotificationCatalogue {
 
     /// Fills in the moment's messages for one recipient. Every placeholder used must be present
     /// and non-empty in `parameters`; extra parameters are ignored. WhatsApp parameters have
-    /// newlines and tabs turned into spaces (Meta rejects them); the HTML email escapes both the
+    /// every run of whitespace (newlines, tabs, long gaps: Meta rejects them) turned into one
+    /// space; the HTML email escapes both the
     /// wording and the values.
     public static func render(moment: NotificationMoment, recipient: RecipientRole,
                               parameters: [String: String]) throws -> RenderedMessage {
@@ -143,8 +154,7 @@ extension NotificationCatalogue {
             return text
         }
         let whatsApp = try entry.whatsApp.bodyParameterKeys.map { key in
-            try value(key).split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
-                .replacingOccurrences(of: "     ", with: "    ")
+            try value(key).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         func fill(_ text: String, escape: Bool) throws -> String {
             try TemplateText.segments(text).map { segment in

@@ -8,6 +8,7 @@ struct Roch: AsyncParsableCommand {
         commandName: "roch",
         abstract: "The Roch Events platform: site builder, dev server, migrations and worker.",
         subcommands: [
+            BuildCommand.self,
             MigrateCommand.self,
             DoctorCommand.self,
             SeedCommand.self,

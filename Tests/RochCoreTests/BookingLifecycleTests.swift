@@ -15,6 +15,35 @@ struct BookingLifecycleTests {
         .cancelled: [:],
     ]
 
+    static func task(_ title: String, _ hours: Int, _ role: TeamRole) -> BookingAction {
+        .createTask(TaskTemplate(title: title, dueInHours: hours, assignee: role))
+    }
+
+    /// The side effects of every row, written out independently of the table (portal entries
+    /// are checked separately: their wording is free, their presence is not).
+    static func expectedActions(_ from: BookingState, _ event: BookingEvent) -> [BookingAction] {
+        switch (from, event) {
+        case (.enquiry, .discuss): return [.notify(.discussionScheduled), task("Prepare proposal", 72, .coordinator)]
+        case (.discussion, .sendProposal):
+            return [.notify(.proposalSent), .issueDepositPaymentLink, task("Follow up on the proposal", 72, .coordinator)]
+        case (.proposalSent, .depositPaid):
+            return [.notify(.bookingConfirmed), task("Book vendors", 72, .coordinator), task("Issue deposit invoice", 24, .accounts),
+                    .scheduleReminders]
+        case (.depositPaid, .startPreparation): return [task("Confirm every vendor's milestones", 48, .coordinator)]
+        case (.activePreparation, .complete):
+            return [.notify(.eventCompleted), .cancelReminders, task("Settle vendor payments", 168, .accounts)]
+        case (.depositPaid, .cancel), (.activePreparation, .cancel):
+            return [.notify(.bookingCancelled), .cancelReminders, task("Settle refund per the cancellation terms", 72, .accounts),
+                    task("Release booked vendors", 48, .coordinator)]
+        case (_, .cancel): return [.notify(.bookingCancelled), .cancelReminders]
+        default: return []
+        }
+    }
+
+    static func withoutPortalEntries(_ actions: [BookingAction]) -> [BookingAction] {
+        actions.filter { if case .portalEntry = $0 { return false } else { return true } }
+    }
+
     /// A context that meets every guard for the given event.
     static func permissive(for event: BookingEvent) -> TransitionContext {
         TransitionContext(actor: event == .depositPaid ? .paymentWebhook : .teamMember,
@@ -32,6 +61,8 @@ struct BookingLifecycleTests {
                         continue
                     }
                     #expect(plan.from == state && plan.event == event && plan.to == expected)
+                    #expect(Self.withoutPortalEntries(plan.actions) == Self.expectedActions(state, event), "\(state) --\(event)-->")
+                    #expect(plan.actions.filter { if case .portalEntry = $0 { return true } else { return false } }.count == 1)
                 } else {
                     guard case .failure(let rejection) = result else {
                         Issue.record("\(state) --\(event)--> should be rejected, got \(result)")
@@ -210,4 +241,20 @@ struct BookingLifecycleTests {
             #expect(row.to.ordinal! == row.from.ordinal! + 1)
         }
     }
+
+    @Test func acceptedEventsAreThoseDecideAccepts() {
+        let team = TransitionContext(actor: .teamMember, hasCoordinator: true, hasProposal: false, today: Self.today, reason: "x")
+        #expect(BookingLifecycle.acceptedEvents(from: .discussion, context: team) == [.cancel])
+        #expect(BookingLifecycle.acceptedEvents(from: .proposalSent, context: team) == [.cancel])
+        let webhook = TransitionContext(actor: .paymentWebhook, today: Self.today)
+        #expect(BookingLifecycle.acceptedEvents(from: .proposalSent, context: webhook) == [.depositPaid])
+        #expect(BookingLifecycle.acceptedEvents(from: .completed, context: team) == [])
+    }
+
+    @Test func tableRoundTripsThroughJSON() throws {
+        let data = try JSONEncoder().encode(BookingLifecycle.table)
+        #expect(try JSONDecoder().decode([BookingTransition].self, from: data) == BookingLifecycle.table)
+    }
 }
+
+import Foundation

@@ -121,4 +121,11 @@ struct MoneyTests {
             #expect(abs(GST.add(net: split.net, rateBasisPoints: rate).gross.paise - gross.paise) <= 1)
         }
     }
+
+    @Test func moneyIsCodableAsAnIntegerOfPaise() throws {
+        let data = try JSONEncoder().encode(["amount": Money(paise: 12_500_050)])
+        #expect(String(decoding: data, as: UTF8.self) == #"{"amount":12500050}"#)
+        #expect(try JSONDecoder().decode([Money].self, from: Data("[-5]".utf8)) == [Money(paise: -5)])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([Money].self, from: Data("[1.5]".utf8)) }
+    }
 }

@@ -20,9 +20,19 @@ public struct PaymentReminderMilestone: Sendable, Equatable {
     }
 }
 
-/// Where payment reminders get a booking's unpaid milestones. The payments module owns
-/// `payment_milestones` (migration 0004); connect its query here when it lands.
+/// Where payment reminders get a booking's unpaid milestones.
 public typealias UnpaidMilestoneSource = @Sendable (Connection, BookingRecord) throws -> [PaymentReminderMilestone]
+
+/// The payments module's milestones (`payment_milestones`, migration 0004) as reminders see them.
+public enum PaymentReminderMilestones {
+    /// Open milestones of the booking's current proposal, with what is still owed and the current link.
+    public static let unpaid: UnpaidMilestoneSource = { c, booking in
+        try PaymentMilestoneRepository.forBooking(c, bookingID: booking.id)
+            .filter { [.pending, .linkIssued, .partiallyPaid, .expired].contains($0.status) && $0.outstanding > .zero }
+            .map { PaymentReminderMilestone(sequence: $0.sequence, label: $0.label, amount: $0.outstanding, dueOn: $0.dueOn,
+                                            paymentLink: $0.shortURL) }
+    }
+}
 
 /// Puts a booking's reminders in the outbox (ReminderPlan: 48 h and 2 h before the event, payment
 /// due soon and overdue) and moves them when the facts change. Re-planning is idempotent: an
@@ -35,13 +45,10 @@ public struct Reminders: Sendable {
     let notifier: BookingNotifier
     let milestones: UnpaidMilestoneSource
 
-    public init(configuration: Configuration, milestones: @escaping UnpaidMilestoneSource = Reminders.milestonesNotConnected) {
+    public init(configuration: Configuration, milestones: @escaping UnpaidMilestoneSource = PaymentReminderMilestones.unpaid) {
         notifier = BookingNotifier(configuration: configuration)
         self.milestones = milestones
     }
-
-    /// Until the payments module connects its milestones, payment reminders are not planned.
-    public static let milestonesNotConnected: UnpaidMilestoneSource = { _, _ in [] }
 
     /// The admin's "date or time changed": cancels queued reminders that no longer fit and queues
     /// the new ones, in the caller's transaction. Returns how many rows were queued.
@@ -89,7 +96,7 @@ public struct Reminders: Sendable {
             if case .skip = r.decide(now: now) { continue }
             let due = NotificationFormat.date(m.dueOn)
             queued += try notifier.notify(c, moment: .paymentDueReminder, booking: booking, occurrence: r.key, extra: [
-                "milestone_label": m.label, "amount": m.amount.inr, "due_date": due,
+                "milestone_label": m.label, "amount": m.amount.inr, "due_date": due, "milestone_sequence": String(m.sequence),
                 "due_status": r.kind == .paymentOverdue ? "overdue (it was due on \(due))" : "due on \(due)",
                 "payment_link": m.paymentLink ?? "\(notifier.configuration.siteURL)/portal/",
             ], dueAt: r.dueAt, staleAfter: r.staleAt, roles: r.kind == .paymentDueSoon ? [.client] : nil)
@@ -103,7 +110,7 @@ public struct ScheduleRemindersJob: JobHandler {
     public let kind = "schedule_reminders"
     let milestones: UnpaidMilestoneSource
 
-    public init(milestones: @escaping UnpaidMilestoneSource = Reminders.milestonesNotConnected) { self.milestones = milestones }
+    public init(milestones: @escaping UnpaidMilestoneSource = PaymentReminderMilestones.unpaid) { self.milestones = milestones }
 
     public func run(_ job: JobRecord, context: AppContext) async throws {
         struct Payload: Decodable { var booking_id: String }

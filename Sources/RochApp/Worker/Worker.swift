@@ -181,6 +181,7 @@ public final class Worker: @unchecked Sendable {
         let (released, stale) = try await context.database.withConnection { c in
             let released = try NotificationQueue.releaseExpiredLeases(c, leaseSeconds: lease)
                 + JobQueue.releaseExpiredLeases(c, leaseSeconds: lease)
+            try ReminderRows.cancelSettledPaymentReminders(c)
             let stale = try NotificationQueue.skipStale(c)
             if prune { try RateLimiter.prune(c) }
             return (released, stale)

@@ -36,3 +36,24 @@ public enum ReminderRows {
             """, bookingID, moments.map(\.rawValue), keys, now).count
     }
 }
+
+extension ReminderRows {
+    /// Cancels queued payment reminders whose milestone (`parameters.milestone_sequence`, current
+    /// proposal) is no longer open: paid, cancelled or refunded since the reminder was planned.
+    @discardableResult
+    public static func cancelSettledPaymentReminders(_ c: Connection) throws -> Int {
+        try c.query("""
+            WITH settled AS (
+                UPDATE notifications n SET status = 'cancelled', updated_at = now(),
+                       last_error = 'cancelled: the ' || coalesce(n.parameters->>'milestone_label', 'payment') || ' is settled'
+                WHERE n.status = 'queued' AND n.moment = 'payment_due_reminder' AND n.parameters ? 'milestone_sequence'
+                  AND EXISTS (SELECT 1 FROM payment_milestones m JOIN proposals p ON p.id = m.proposal_id AND p.status <> 'superseded'
+                              WHERE m.booking_id = n.booking_id AND m.sequence::text = n.parameters->>'milestone_sequence'
+                                AND m.status IN ('paid', 'cancelled', 'refunded'))
+                RETURNING n.id, n.last_error
+            )
+            INSERT INTO notification_events (notification_id, status, detail) SELECT id, 'cancelled', last_error FROM settled
+            RETURNING notification_id
+            """).count
+    }
+}

@@ -131,4 +131,37 @@ import Testing
         #expect(try reminders(kit, booking.id).allSatisfy { $0.status == "cancelled" })
         #expect(try kit.sync { c in try planner.reschedule(booking.id, on: c) } == 0)
     }
+
+    @Test func paymentRemindersComeFromTheOpenMilestonesAndAreCancelledOnceTheMilestoneIsPaid() async throws {
+        let kit = try NotificationKit()
+        defer { kit.shutdown() }
+        let booking = try await confirmed(kit, daysAhead: 40)
+        let due = IST.day(of: Date()).adding(days: 20).description
+        try kit.sync { c in
+            let proposal: Int64 = try c.query("""
+                INSERT INTO proposals (booking_id, public_id, total_paise, status) VALUES ($1, 'prop-rem-00000000000001', 100000000, 'accepted')
+                RETURNING id
+                """, booking.id).first!.decode("id")
+            try c.execute("""
+                INSERT INTO payment_milestones (public_id, proposal_id, booking_id, sequence, label, amount_paise, due_on, due_rule, status,
+                                                amount_paid_paise, short_url)
+                VALUES ('ms-rem-deposit-0000000001', $1, $2, 1, 'deposit', 30000000, current_date, 'on_acceptance', 'paid', 30000000, NULL),
+                       ('ms-rem-balance-0000000002', $1, $2, 2, 'balance', 70000000, $3::date, 'days_before_event:7', 'partially_paid',
+                        20000000, 'https://rzp.io/i/bal2')
+                """, proposal, booking.id, due)
+            try OutboxRepository.enqueueJob(c, kind: "schedule_reminders", idempotencyKey: "sr:pay", payload: JSONB("{\"booking_id\":\"\(booking.id)\"}"))
+        }
+        try await kit.drain(kit.worker())
+        let planned = try kit.sync { c in
+            try c.query("""
+                SELECT parameters->>'milestone_label' AS label, parameters->>'amount' AS amount, parameters->>'payment_link' AS link
+                FROM notifications WHERE moment = 'payment_due_reminder' AND channel = 'whatsapp' AND recipient_role = 'client'
+                """).map { [try $0.decode("label", as: String.self), try $0.decode("amount", as: String.self), try $0.decode("link", as: String.self)] }
+        }
+        #expect(planned == [["balance", "₹5,00,000", "https://rzp.io/i/bal2"], ["balance", "₹5,00,000", "https://rzp.io/i/bal2"]])
+        try kit.sync { c in try c.execute("UPDATE payment_milestones SET status = 'paid', amount_paid_paise = amount_paise WHERE sequence = 2") }
+        _ = try await kit.worker().runOnce()
+        #expect(try kit.strings("SELECT DISTINCT status || ': ' || last_error AS s FROM notifications WHERE moment = 'payment_due_reminder'")
+                == ["cancelled: cancelled: the balance is settled"])
+    }
 }
