@@ -69,7 +69,7 @@ def test_signatures_malformed_bodies_and_the_body_limit(webhook):
     assert post(webhook, over, sign(over))[0] == 413
 
 
-def test_worker_sends_and_status_webhooks_reach_the_log(bin_dir, root, migrated_db, webhook):
+def test_worker_sends_and_status_webhooks_reach_the_log(bin_dir, root, output_dir, migrated_db, webhook):
     url = migrated_db
     db.execute(url, """
         INSERT INTO clients (phone, name, whatsapp_consent) VALUES ('+919988776655', 'Meera Nair', true);
@@ -78,8 +78,7 @@ def test_worker_sends_and_status_webhooks_reach_the_log(bin_dir, root, migrated_
                '{"client_name":"Meera","event_type":"Reception","review_link":"https://rochevents.test/r"}'
         FROM generate_series(1, 20) i;
     """)
-    templates = root / "test-output" / "e2e-templates.json"
-    templates.parent.mkdir(parents=True, exist_ok=True)
+    templates = output_dir / "notifications-templates.json"
     templates.write_text(json.dumps([{"name": "event_completed_client", "language": "en", "body_parameters": 3}]))
     with FakeProcess(bin_dir, "whatsapp", "--token", "e2e-token", "--phone-number-id", PHONE_ID, "--app-secret", SECRET,
                      "--templates", str(templates), "--pair-window", "0") as fake:
