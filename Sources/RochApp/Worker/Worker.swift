@@ -140,6 +140,11 @@ public final class Worker: @unchecked Sendable {
         let options = self.options
         let alerts = self.alerts
         try await context.database.transaction { c in
+            // Not waiting for the WAL flush of each outcome: if PostgreSQL itself crashes, the last
+            // outcomes may be lost, their rows return to the queue after the lease and are sent
+            // again (a duplicate, never a loss). One fsync per message would cap the worker at the
+            // disk's flush rate.
+            try c.execute("SET LOCAL synchronous_commit = off")
             switch outcome {
             case .sent(let id):
                 if n.channel == "whatsapp" { try WhatsAppInbox.lock(c, wamids: [id]) }
