@@ -8,7 +8,7 @@ import RochTestSupport
 
 /// A fresh database, a fake WhatsApp Cloud API that knows every catalogue template, and helpers to
 /// make bookings, run the worker and read the outbox.
-struct NotificationKit {
+struct NotificationKit: Sendable {
     static let appSecret = "test-app-secret"
     static let verifyToken = "verify-me"
     static let phoneNumberID = "106540352242922"
@@ -20,9 +20,19 @@ struct NotificationKit {
     /// The SMTP server email goes to when `smtp: true`.
     let sink: SMTPSink?
 
+    /// Makes the kit on a thread of its own: creating a database and binding servers block, and
+    /// Swift's cooperative pool (two threads here) also runs every other suite's fake servers.
+    static func make(whatsApp: Bool = true, smtp: Bool = false, throughput: Int = 100_000, pairWindow: TimeInterval = 0,
+                     undeliverable: Set<String> = [], automaticStatuses: [String] = [], webhookURL: String? = nil) async throws -> NotificationKit {
+        try await offThePool {
+            try NotificationKit(whatsApp: whatsApp, smtp: smtp, throughput: throughput, pairWindow: pairWindow, undeliverable: undeliverable,
+                                automaticStatuses: automaticStatuses, webhookURL: webhookURL)
+        }
+    }
+
     /// `whatsApp: false` leaves WhatsApp unconfigured (the fake still runs, and must stay silent).
-    init(whatsApp: Bool = true, smtp: Bool = false, throughput: Int = 100_000, pairWindow: TimeInterval = 0, undeliverable: Set<String> = [],
-         automaticStatuses: [String] = [], webhookURL: String? = nil, extraEnvironment: [String: String] = [:]) throws {
+    private init(whatsApp: Bool = true, smtp: Bool = false, throughput: Int = 100_000, pairWindow: TimeInterval = 0, undeliverable: Set<String> = [],
+         automaticStatuses: [String] = [], webhookURL: String? = nil) throws {
         var config = FakeWhatsAppServer.Configuration(
             accessToken: Self.accessToken, phoneNumberID: Self.phoneNumberID, appSecret: Self.appSecret,
             templates: NotificationCatalogue.entries.map {
@@ -34,7 +44,7 @@ struct NotificationKit {
         config.automaticStatuses = automaticStatuses
         config.webhookURL = webhookURL
         fake = try FakeWhatsAppServer(configuration: config)
-        var env = extraEnvironment
+        var env: [String: String] = [:]
         if whatsApp {
             env.merge(["WHATSAPP_ACCESS_TOKEN": Self.accessToken, "WHATSAPP_PHONE_NUMBER_ID": Self.phoneNumberID,
                        "WHATSAPP_APP_SECRET": Self.appSecret, "WHATSAPP_VERIFY_TOKEN": Self.verifyToken,
@@ -82,8 +92,8 @@ struct NotificationKit {
         while Date() < deadline {
             let p = try await worker.runUntilIdle()
             total.add(p)
-            let open = try count("SELECT count(*) AS n FROM notifications WHERE status IN ('queued', 'sending') AND due_at <= now()")
-                + count("SELECT count(*) AS n FROM jobs WHERE status = 'running' OR (status = 'queued' AND next_attempt_at <= now())")
+            let open = try await count("SELECT count(*) AS n FROM notifications WHERE status IN ('queued', 'sending') AND due_at <= now()")
+                + (try await count("SELECT count(*) AS n FROM jobs WHERE status = 'running' OR (status = 'queued' AND next_attempt_at <= now() + interval '2 seconds')"))
             if open == 0 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -101,7 +111,7 @@ struct NotificationKit {
             """, remoteAddress: "203.0.113.\(Int.random(in: 1...250))")
         let response = try await BookingSubmissions(context: context).handle(request)
         guard let id = response.json["id"] as? String else { throw KitError("booking not created: \(response.text)") }
-        return try context.database.withConnectionSync { c in
+        return try await sync { c in
             var b = try BookingRepository.find(c, publicID: id)!
             if coordinator {
                 let staff: Int64 = try c.query("""
@@ -115,16 +125,21 @@ struct NotificationKit {
         }
     }
 
-    func count(_ sql: String, _ params: SQLEncodable?...) throws -> Int64 {
-        try context.database.withConnectionSync { try $0.query(sql, params).first!.decode("n") }
+    func count(_ sql: String, _ params: SQLEncodable?...) async throws -> Int64 {
+        try await sync { try $0.query(sql, params).first!.decode("n") }
     }
 
-    func strings(_ sql: String, _ params: SQLEncodable?...) throws -> [String] {
-        try context.database.withConnectionSync { try $0.query(sql, params).map { try $0.decode("s", as: String.self) } }
+    func strings(_ sql: String, _ params: SQLEncodable?...) async throws -> [String] {
+        try await sync { try $0.query(sql, params).map { try $0.decode("s", as: String.self) } }
     }
 
+    /// Runs `body` on a database thread: blocking libpq calls must not occupy Swift's cooperative
+    /// threads (two on this machine), where every suite's fake servers answer.
     @discardableResult
-    func sync<T>(_ body: (Connection) throws -> T) throws -> T { try context.database.withConnectionSync(body) }
+    func sync<T>(_ body: @escaping (Connection) throws -> T) async throws -> T {
+        let box = UncheckedSendable(body)
+        return try await context.database.withConnection { c in UncheckedSendable(try box.value(c)) }.value
+    }
 
     /// A signed POST to the whatsapp-webhook handler, as Meta sends it.
     func webhookPost(_ body: [UInt8], signature: String? = nil) -> Request {
@@ -157,4 +172,19 @@ extension SMTPSink.Message {
         }
         return out
     }
+}
+
+/// Moves a value across a concurrency boundary that the code guarantees is safe (tests only).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Runs blocking work on a new thread and resumes when it is done.
+func offThePool<T>(_ body: @escaping () throws -> T) async throws -> T {
+    let work = UncheckedSendable(body)
+    let result: UncheckedSendable<Result<T, Error>> = await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: UncheckedSendable(Result { try work.value() })) }.start()
+    }
+    return try result.value.get()
 }

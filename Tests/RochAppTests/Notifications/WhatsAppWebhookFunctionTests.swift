@@ -7,7 +7,7 @@ import RochStore
 import RochTestSupport
 import Testing
 
-@Suite struct WhatsAppWebhookFunctionTests {
+@Suite(.serialized) struct WhatsAppWebhookFunctionTests {
     func get(_ query: String) -> Request {
         Request(method: "GET", path: "/api/whatsapp-webhook", queryString: query)
     }
@@ -35,12 +35,12 @@ import Testing
         return try #require(kit.fake.acceptedMessages.first { $0.template == "enquiry_received_client" }?.wamid)
     }
 
-    func status(_ kit: NotificationKit, _ wamid: String) throws -> String {
-        try kit.strings("SELECT status AS s FROM notifications WHERE provider_message_id = $1", wamid).first ?? "none"
+    func status(_ kit: NotificationKit, _ wamid: String) async throws -> String {
+        try await kit.strings("SELECT status AS s FROM notifications WHERE provider_message_id = $1", wamid).first ?? "none"
     }
 
     @Test func verificationEchoesTheChallengeOnlyForOurToken() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         let ok = await kit.webhook(get("hub.mode=subscribe&hub.verify_token=\(NotificationKit.verifyToken)&hub.challenge=1158201444"))
         #expect(ok.status == 200 && ok.text == "1158201444")
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func anUnconfiguredServerAnswers503WithAClearMessage() async throws {
-        let kit = try NotificationKit(whatsApp: false)
+        let kit = try await NotificationKit.make(whatsApp: false)
         defer { kit.shutdown() }
         let r = await kit.webhook(get("hub.mode=subscribe&hub.verify_token=x&hub.challenge=1"))
         #expect(r.status == 503)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func postsWithoutAValidSignatureAreRefusedBeforeParsing() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         let wamid = try await sentClientMessage(kit)
         let signed = statusBody(kit, [(wamid, "delivered")])
@@ -75,7 +75,7 @@ import Testing
         var tampered = signed.body
         tampered[tampered.count / 2] ^= 0x01
         #expect(await kit.webhook(kit.webhookPost(tampered, signature: signed.signature)).status == 401)
-        #expect(try status(kit, wamid) == "sent")
+        #expect(try await status(kit, wamid) == "sent")
         // Signed but not JSON / not a webhook / empty.
         #expect(await kit.webhook(kit.webhookPost(Array("{\"object\":".utf8))).status == 400)
         #expect(await kit.webhook(kit.webhookPost(Array("[1,2,3]".utf8))).status == 400)
@@ -87,68 +87,68 @@ import Testing
     }
 
     @Test func statusesAdvanceTheLogAndNeverMoveBackwards() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         let wamid = try await sentClientMessage(kit)
         // out of order: read arrives first, then delivered, then a duplicate read and a late sent
         let first = await post(kit, statusBody(kit, [(wamid, "read")]))
         #expect(first.status == 200 && first.json["changed"] as? Int == 1)
-        #expect(try status(kit, wamid) == "read")
+        #expect(try await status(kit, wamid) == "read")
         let late = await post(kit, statusBody(kit, [(wamid, "delivered"), (wamid, "read"), (wamid, "sent")]))
         #expect(late.status == 200)
         #expect(late.json["new_statuses"] as? Int == 2 && late.json["changed"] as? Int == 0)
-        #expect(try status(kit, wamid) == "read")
+        #expect(try await status(kit, wamid) == "read")
         let replay = await post(kit, statusBody(kit, [(wamid, "delivered"), (wamid, "read")]))
         #expect(replay.json["new_statuses"] as? Int == 0)
         // history: queued, sent (worker), then one row per distinct status Meta reported
-        let history = try kit.strings("""
+        let history = try await kit.strings("""
             SELECT e.status AS s FROM notification_events e JOIN notifications n ON n.id = e.notification_id
             WHERE n.provider_message_id = $1 ORDER BY e.id
             """, wamid)
         #expect(history.filter { $0 == "read" }.count == 1 && history.filter { $0 == "delivered" }.count == 1)
         #expect(history.prefix(2) == ["queued", "sent"])
-        let log = try kit.sync { c in try NotificationLog.recent(c, limit: 10, status: "read") }
+        let log = try await kit.sync { c in try NotificationLog.recent(c, limit: 10, status: "read") }
         #expect(log.count == 1 && log[0].providerMessageID == wamid && log[0].history.map(\.status).contains("delivered"))
     }
 
     @Test func failedIsFinalUnlessDeliveryProvesOtherwiseAndAlertsTheTeam() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         let wamid = try await sentClientMessage(kit)
         _ = await post(kit, statusBody(kit, [(wamid, "failed")], errorCode: 131026))
-        #expect(try status(kit, wamid) == "failed")
-        #expect(try kit.strings("SELECT last_error AS s FROM notifications WHERE provider_message_id = $1", wamid) == ["WhatsApp 131026: Message Undeliverable."])
-        #expect(try kit.count("SELECT count(*) AS n FROM notifications WHERE moment = 'delivery_failed' AND idempotency_key LIKE '%:whatsapp_131026'") == 1)
+        #expect(try await status(kit, wamid) == "failed")
+        #expect(try await kit.strings("SELECT last_error AS s FROM notifications WHERE provider_message_id = $1", wamid) == ["WhatsApp 131026: Message Undeliverable."])
+        #expect(try await kit.count("SELECT count(*) AS n FROM notifications WHERE moment = 'delivery_failed' AND idempotency_key LIKE '%:whatsapp_131026'") == 1)
         _ = await post(kit, statusBody(kit, [(wamid, "sent")]))
-        #expect(try status(kit, wamid) == "failed")
+        #expect(try await status(kit, wamid) == "failed")
         _ = await post(kit, statusBody(kit, [(wamid, "delivered")]))
-        #expect(try status(kit, wamid) == "delivered")
-        #expect(try kit.strings("SELECT coalesce(last_error, '') AS s FROM notifications WHERE provider_message_id = $1", wamid) == [""])
+        #expect(try await status(kit, wamid) == "delivered")
+        #expect(try await kit.strings("SELECT coalesce(last_error, '') AS s FROM notifications WHERE provider_message_id = $1", wamid) == [""])
     }
 
     @Test func aStatusThatArrivesBeforeTheMessageIDIsStoredIsAppliedWhenItIs() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         _ = try await kit.booking()
         let early = "wamid.HBgMEARLY0000000000000000"
         let answer = await post(kit, statusBody(kit, [(early, "delivered")]))
         #expect(answer.status == 200 && answer.json["changed"] as? Int == 0)
-        try kit.sync { c in
+        try await kit.sync { c in
             let row = try NotificationQueue.claim(c, limit: 1)[0]
             try c.transaction { c in
                 try NotificationQueue.markSent(c, row, providerMessageID: early)
                 try WhatsAppInbox.apply(c, wamids: [early])
             }
         }
-        #expect(try status(kit, early) == "delivered")
+        #expect(try await status(kit, early) == "delivered")
     }
 
     @Test func aThreeMegabyteBatchOfAThousandStatusesIsAppliedInOnePass() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         let booking = try await kit.booking()
         let wamids = (0..<1_000).map { "wamid.BATCH\(String(format: "%06d", $0))" }
-        try kit.sync { c in
+        try await kit.sync { c in
             try c.execute("""
                 INSERT INTO notifications (idempotency_key, moment, booking_id, recipient_role, channel, address, status, provider_message_id, sent_at)
                 SELECT 'batch:' || w, 'event_completed', $2, 'client', 'whatsapp', '+919988776655', 'sent', w, now() FROM unnest($1::text[]) w
@@ -167,16 +167,16 @@ import Testing
         print("whatsapp-webhook: \(signed.body.count) bytes, 1,000 statuses applied in \(ContinuousClock.now - started)")
         #expect(r.status == 200)
         #expect(r.json["changed"] as? Int == 1_000)
-        #expect(try kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'read' AND idempotency_key LIKE 'batch:%'") == 334)
-        #expect(try kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'delivered' AND idempotency_key LIKE 'batch:%'") == 666)
-        #expect(try kit.count("SELECT count(*) AS n FROM notification_events e JOIN notifications n ON n.id = e.notification_id WHERE n.idempotency_key LIKE 'batch:%'") == 1_000)
+        #expect(try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'read' AND idempotency_key LIKE 'batch:%'") == 334)
+        #expect(try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'delivered' AND idempotency_key LIKE 'batch:%'") == 666)
+        #expect(try await kit.count("SELECT count(*) AS n FROM notification_events e JOIN notifications n ON n.id = e.notification_id WHERE n.idempotency_key LIKE 'batch:%'") == 1_000)
         // Meta retries the same batch: nothing changes.
         let again = await post(kit, signed)
         #expect(again.status == 200 && again.json["new_statuses"] as? Int == 0)
     }
 
     @Test func aClientReplyIsStoredOnceLinkedToTheBookingAndGivesTheCoordinatorATask() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         let booking = try await kit.booking()
         let message: [String: Any] = ["from": "919988776655", "id": "wamid.INBOUND1", "timestamp": "1790000000", "type": "text",
@@ -185,17 +185,17 @@ import Testing
         let r = await post(kit, signed)
         #expect(r.status == 200 && r.json["new_messages"] as? Int == 1)
         _ = await post(kit, signed)  // duplicate delivery
-        let stored = try kit.sync { c in try c.query("SELECT body, profile_name, client_id, booking_id FROM inbound_messages").map { $0 } }
+        let stored = try await kit.sync { c in try c.query("SELECT body, profile_name, client_id, booking_id FROM inbound_messages").map { $0 } }
         #expect(stored.count == 1)
         #expect(try stored[0].decode("body", as: String.self) == "Can we add 50 guests?")
         #expect(try stored[0].decode("booking_id", as: Int64.self) == booking.id)
-        #expect(try kit.count("SELECT count(*) AS n FROM clients WHERE last_inbound_at = to_timestamp(1790000000)") == 1)
-        let tasks = try kit.strings("SELECT title AS s FROM tasks WHERE booking_id = $1 AND title LIKE 'Reply to%'", booking.id)
+        #expect(try await kit.count("SELECT count(*) AS n FROM clients WHERE last_inbound_at = to_timestamp(1790000000)") == 1)
+        let tasks = try await kit.strings("SELECT title AS s FROM tasks WHERE booking_id = $1 AND title LIKE 'Reply to%'", booking.id)
         #expect(tasks == ["Reply to Meera Nair on WhatsApp: \"Can we add 50 guests?\""])
         // A stranger's message is kept, without a client.
         let stranger = kit.fake.signedWebhook(value: ["messages": [["from": "447700900123", "id": "wamid.INBOUND2", "timestamp": "1790000001",
                                                                     "type": "image", "image": ["id": "123"]]]])
         #expect(await post(kit, stranger).status == 200)
-        #expect(try kit.strings("SELECT body AS s FROM inbound_messages WHERE client_id IS NULL") == ["[image message]"])
+        #expect(try await kit.strings("SELECT body AS s FROM inbound_messages WHERE client_id IS NULL") == ["[image message]"])
     }
 }

@@ -6,7 +6,7 @@ import RochTestSupport
 import Testing
 
 /// `roch worker` as a real process: killed with SIGKILL mid-batch, stopped with SIGTERM.
-@Suite struct WorkerProcessTests {
+@Suite(.serialized) struct WorkerProcessTests {
     static var rochBinary: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".build/debug/roch").path
@@ -36,7 +36,7 @@ import Testing
 
     func queue(_ kit: NotificationKit, _ count: Int, prefix: String) async throws {
         let booking = try await kit.booking()
-        try kit.sync { c in
+        try await kit.sync { c in
             try c.execute("UPDATE notifications SET status = 'cancelled' WHERE status = 'queued'")  // only ours below
             _ = try OutboxRepository.enqueue(c, (0..<count).map { i in
                 OutboxMessage(idempotencyKey: "\(prefix):\(i)", moment: .eventCompleted, bookingID: booking.id, recipientRole: .client,
@@ -46,34 +46,40 @@ import Testing
         }
     }
 
-    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) async throws -> Bool {
+    /// Waits for the process without blocking a thread of Swift's small cooperative pool
+    /// (the fakes of every suite run their handlers there).
+    func exited(_ p: Process) async {
+        while p.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    func waitUntil(timeout: TimeInterval, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if try condition() { return true }
+            if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return try condition()
+        return try await condition()
     }
 
     @Test func aWorkerKilledMidBatchLosesNoMessageAndSendsEachAtMostTwice() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         try await queue(kit, 400, prefix: "98765")
         let doomed = try startWorker(kit, rate: 200, lease: 2)
         _ = try await waitUntil(timeout: 60) { kit.fake.acceptedMessages.count >= 100 }
         kill(doomed.processIdentifier, SIGKILL)
-        doomed.waitUntilExit()
+        await exited(doomed)
         #expect(doomed.terminationReason == .uncaughtSignal)
-        let inFlight = try kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sending'")
-        let sentBeforeKill = try kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sent'")
+        let inFlight = try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sending'")
+        let sentBeforeKill = try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sent'")
         #expect(sentBeforeKill < 400)
 
         let survivor = try startWorker(kit, rate: 2_000, lease: 2)
         let done = try await waitUntil(timeout: 120) {
-            try kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sent' AND idempotency_key LIKE '98765:%'") == 400
+            try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sent' AND idempotency_key LIKE '98765:%'") == 400
         }
         kill(survivor.processIdentifier, SIGTERM)
-        survivor.waitUntilExit()
+        await exited(survivor)
         #expect(done)
         #expect(survivor.terminationStatus == 0)
 
@@ -84,7 +90,7 @@ import Testing
         #expect(perAddress.count == 400)
         #expect(perAddress.values.allSatisfy { $0 <= 2 })
         // every row records a message id the API really issued for its recipient
-        let recorded = try kit.sync { c in
+        let recorded = try await kit.sync { c in
             try c.query("SELECT address, provider_message_id FROM notifications WHERE idempotency_key LIKE '98765:%'").map {
                 (try $0.decode("address", as: String.self), try $0.decode("provider_message_id", as: String.self))
             }
@@ -94,16 +100,16 @@ import Testing
     }
 
     @Test func sigtermFinishesTheBatchInHandThenExits() async throws {
-        let kit = try NotificationKit()
+        let kit = try await NotificationKit.make()
         defer { kit.shutdown() }
         try await queue(kit, 200, prefix: "98766")
         let worker = try startWorker(kit, rate: 40)
         _ = try await waitUntil(timeout: 60) { kit.fake.acceptedMessages.count >= 1 }
         kill(worker.processIdentifier, SIGTERM)
-        worker.waitUntilExit()
+        await exited(worker)
         #expect(worker.terminationStatus == 0)
-        let sent = try kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sent' AND idempotency_key LIKE '98766:%'")
-        #expect(try kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sending'") == 0)
+        let sent = try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sent' AND idempotency_key LIKE '98766:%'")
+        #expect(try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sending'") == 0)
         #expect(sent >= 1 && sent < 200)  // it stopped early, with nothing half done
         #expect(Int(sent) == kit.fake.acceptedMessages.filter { $0.template == "event_completed_client" }.count)
     }
