@@ -6,9 +6,12 @@ public struct FunctionDefinition: Sendable {
     public let name: String
     /// Builds the handler once per process (a FastCGI responder opens its database pool here).
     public let makeHandler: @Sendable () async throws -> Handler
+    /// The largest request body the runtimes accept for this function (413 beyond it).
+    public let maxBodyBytes: Int
 
-    public init(name: String, makeHandler: @escaping @Sendable () async throws -> Handler) {
+    public init(name: String, maxBodyBytes: Int = BodyLimit.defaultBytes, makeHandler: @escaping @Sendable () async throws -> Handler) {
         self.name = name
+        self.maxBodyBytes = maxBodyBytes
         self.makeHandler = makeHandler
     }
 
@@ -77,14 +80,16 @@ public enum FunctionMain {
             exit(64)
         case .cgi:
             let handler = await makeHandlerOrFallback(function)
-            exit(await CGIAdapter.runProcess(handler: handler))
+            exit(await CGIAdapter.runProcess(handler: handler, limit: function.maxBodyBytes))
         case .fastCGI(let address):
             let handler: Handler
             do { handler = try await function.makeHandler() } catch {
                 FileHandle.standardError.write(Data("\(function.name): cannot start: \(error)\n".utf8))
                 exit(70)
             }
-            do { try await FastCGIServer.run(address, handler: handler) } catch {
+            var limits = FastCGIConnection.Limits()
+            limits.maxBodyBytes = function.maxBodyBytes
+            do { try await FastCGIServer.run(address, handler: handler, limits: limits) } catch {
                 FileHandle.standardError.write(Data("\(function.name): cannot listen on \(address): \(error)\n".utf8))
                 exit(71)
             }

@@ -5,7 +5,7 @@ public enum FunctionRegistry {
     public static let all: [FunctionDefinition] = [
         .booking,
         .razorpayWebhook,
-        .placeholder("whatsapp-webhook"),
+        .whatsappWebhook,
         .portal,
         .portalEvents,
         .placeholder("admin"),

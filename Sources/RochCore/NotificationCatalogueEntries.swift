@@ -20,6 +20,7 @@ public enum NotificationCatalogue {
         .eventCompleted: ["client_name", "event_type", "review_link", "admin_link"],
         .bookingCancelled: ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "admin_link"],
         .portalLinkRequested: ["client_name", "portal_link", "link_expiry"],
+        .deliveryFailed: ["client_name", "failed_moment", "failed_recipient", "failure_reason", "admin_link"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -150,5 +151,9 @@ public enum NotificationCatalogue {
               "Hello {{client_name}}, here is your personal link to your Roch Events portal: {{portal_link}} It works until {{link_expiry}}. If you did not ask for it, you can ignore this message.",
               subject: "Your sign-in link to your Roch Events portal",
               email: "Hello {{client_name}},\n\nYou asked for a link to your event portal. Open it on this device to sign in:\n\n{{portal_link}}\n\nThe link works until {{link_expiry}}. Please do not forward it: anyone with the link can see your booking. If you did not ask for it, you can ignore this email."),
+        entry(.deliveryFailed, .team, whatsApp: ["failed_moment", "failed_recipient", "client_name", "failure_reason", "admin_link"],
+              "Message not delivered: {{failed_moment}} to {{failed_recipient}} ({{client_name}}). Reason: {{failure_reason}}. Please contact them another way: {{admin_link}}",
+              subject: "Not delivered: {{failed_moment}} to {{failed_recipient}}",
+              email: "A message could not be delivered and will not be retried.\n\nMessage: {{failed_moment}}\nTo: {{failed_recipient}}\nBooking: {{client_name}}\nReason: {{failure_reason}}\n\nPlease reach them another way: {{admin_link}}"),
     ]
 }

@@ -15,6 +15,8 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     case bookingCancelled = "booking_cancelled"
     /// A client asked for a fresh sign-in link to their portal (phone number form).
     case portalLinkRequested = "portal_link_requested"
+    /// A message could not be delivered (permanent failure): the team is told once per cause and booking.
+    case deliveryFailed = "delivery_failed"
 }
 
 /// Who receives a message for a moment.

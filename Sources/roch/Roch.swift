@@ -15,5 +15,6 @@ struct Roch: AsyncParsableCommand {
             SeedCommand.self,
             PortalLinkCommand.self,
             VendorBenchCommand.self,
+            WorkerCommand.self,
         ])
 }

@@ -11,10 +11,11 @@ public struct BookingNotifier: Sendable {
     public init(configuration: Configuration) { self.configuration = configuration }
 
     /// Queues `moment` for the booking. `extra` adds or overrides parameters (amounts, links, call time).
+    /// `roles` narrows the catalogue's recipients (e.g. a "due soon" payment reminder goes to the client only).
     @discardableResult
     public func notify(_ c: Connection, moment: NotificationMoment, booking: BookingRecord, occurrence: String = "1",
                        extra: [String: String] = [:], dueAt: Date? = nil, staleAfter: Date? = nil,
-                       vendor: NotificationPlanner.Contact? = nil) throws -> Int {
+                       vendor: NotificationPlanner.Contact? = nil, roles: Set<RecipientRole>? = nil) throws -> Int {
         let client = try ClientRepository.find(c, id: booking.clientID)
         let coordinator = try booking.coordinatorID.flatMap { try TeamRepository.find(c, id: $0) }
         let audience = NotificationPlanner.Audience(
@@ -24,6 +25,7 @@ public struct BookingNotifier: Sendable {
         var parameters = standardParameters(booking: booking, client: client, coordinator: coordinator)
         parameters.merge(extra) { _, new in new }
         let deliveries = NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
+            .filter { roles?.contains($0.role) ?? true }
         // The client's copy carries a personal sign-in link (a magic link) wherever the wording links to the portal.
         var clientParameters = parameters
         if let client, extra["portal_link"] == nil, deliveries.contains(where: { $0.role == .client }),
