@@ -9,6 +9,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+# Receipts need a GSTIN; state code 00 does not exist, so this demo value is printed as a placeholder.
+export BUSINESS_GSTIN=${BUSINESS_GSTIN:-00AAAAA0000A1Z0}
+
 has() { "$bin/roch" help "$1" >/dev/null 2>&1; }
 
 if has build; then "$bin/roch" build --watch & pids+=($!); fi

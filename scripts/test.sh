@@ -18,6 +18,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL=$(scripts/pg.sh url "$tmp" "$port")
 fi
 echo "test database: $DATABASE_URL"
+# The end-to-end tests run the functions against the platform's own (migrated) database.
+swift build --product roch
+.build/debug/roch migrate
 export ROCH_TEST_OUTPUT="$root/test-output"
 mkdir -p "$ROCH_TEST_OUTPUT"
 

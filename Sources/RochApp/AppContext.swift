@@ -34,11 +34,21 @@ public final class AppContext: Sendable {
     /// Reads the environment (and `.env`), failing with every configuration problem at once.
     /// `poolSize` 1 suits CGI (one request per process); long-running runtimes pass more.
     public static func fromEnvironment(poolSize: Int = 1) throws -> AppContext {
-        let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+        let env = environment()
         let configuration = try Configuration(environment: env)
         return AppContext(configuration: configuration,
                           database: Database(url: configuration.databaseURL, maxConnections: poolSize),
                           migrationsDirectory: env["ROCH_MIGRATIONS_DIR"] ?? defaultMigrationsDirectory())
+    }
+
+    /// The process environment over the settings files: `ROCH_ENV_FILE` (default /etc/roch/roch.env),
+    /// then `.env` in the working directory. fcgiwrap hands its own environment to the functions it
+    /// starts, but other CGI servers (Apache mod_cgi, lighttpd) pass only the request's variables:
+    /// there a deployment keeps its settings in the file (mode 0640).
+    public static func environment() -> [String: String] {
+        let process = ProcessInfo.processInfo.environment
+        let settings = process["ROCH_ENV_FILE"] ?? "/etc/roch/roch.env"
+        return EnvironmentFile.merged(with: EnvironmentFile.merged(with: process, path: ".env"), path: settings)
     }
 
     /// `db/migrations` next to the working directory, or next to the executable's checkout.

@@ -34,6 +34,8 @@ public struct Configuration: Sendable, Equatable {
     public var mail: Mail?
     /// Team members who get team notifications on WhatsApp (E.164).
     public var staffWhatsApp: [String]
+    /// The GSTIN printed on receipts (BUSINESS_GSTIN); nil until the business sets it.
+    public var businessGSTIN: String?
     /// Signs vendors' self-service links (HMAC-SHA256); nil when not configured: no links are issued.
     public var vendorLinkSecret: String?
 
@@ -123,6 +125,10 @@ public struct Configuration: Sendable, Equatable {
             problems.append("STAFF_WHATSAPP entry \(n.debugDescription) is not a phone number in E.164 form (+919876543210)")
         }
 
+        businessGSTIN = value("BUSINESS_GSTIN")?.uppercased()
+        if let g = businessGSTIN, !Self.isGSTIN(g) {
+            problems.append("BUSINESS_GSTIN must be a 15-character GSTIN like 27AAPFR1234K1Z5, got \(g.debugDescription)")
+        }
         if let secret = value("VENDOR_LINK_SECRET") {
             if secret.utf8.count < 32 {
                 problems.append("VENDOR_LINK_SECRET must be at least 32 characters of random text (e.g. the output of `openssl rand -hex 32`), got \(secret.utf8.count)")
@@ -141,12 +147,23 @@ public struct Configuration: Sendable, Equatable {
         if mail == nil { w.append("Email not configured: email is logged as 'skipped: email not configured'") }
         if vendorLinkSecret == nil { w.append("VENDOR_LINK_SECRET is not set: vendors get no self-service links (set it to `openssl rand -hex 32`)") }
         if staffWhatsApp.isEmpty { w.append("STAFF_WHATSAPP is empty: team notifications go by email only") }
+        if businessGSTIN == nil { w.append("BUSINESS_GSTIN is not set: receipts say 'GSTIN not configured'") }
         return w
     }
 
     static func isE164(_ s: String) -> Bool {
         s.first == "+" && (8...15).contains(s.count - 1) && s.dropFirst().allSatisfy(\.isASCII) && s.dropFirst().allSatisfy(\.isNumber)
             && s.dropFirst().first != "0"
+    }
+
+    /// State code, PAN (5 letters, 4 digits, 1 letter), entity number, 'Z', check character.
+    static func isGSTIN(_ s: String) -> Bool {
+        let c = Array(s.utf8)
+        func digit(_ i: Int) -> Bool { (48...57).contains(c[i]) }
+        func letter(_ i: Int) -> Bool { (65...90).contains(c[i]) }
+        guard c.count == 15 else { return false }
+        return digit(0) && digit(1) && (2...6).allSatisfy(letter) && (7...10).allSatisfy(digit) && letter(11)
+            && (digit(12) || letter(12)) && c[13] == 90 && (digit(14) || letter(14))
     }
 
     static func looksLikeEmail(_ s: String) -> Bool {

@@ -4,10 +4,10 @@ import RochHTTP
 public enum FunctionRegistry {
     public static let all: [FunctionDefinition] = [
         .booking,
-        .placeholder("razorpay-webhook"),
+        .razorpayWebhook,
         .placeholder("whatsapp-webhook"),
-        .placeholder("portal"),
-        .placeholder("portal-events"),
+        .portal,
+        .portalEvents,
         .placeholder("admin"),
         .health,
         .vendor,

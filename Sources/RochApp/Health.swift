@@ -7,7 +7,7 @@ extension FunctionDefinition {
         { request in
             switch (request.method, request.pathInfo) {
             case ("GET", ""), ("GET", "/"), ("HEAD", ""), ("HEAD", "/"):
-                return try Response.json(["status": "ok"])
+                return try await HealthStatus.response()
             case ("GET", "/stream"):
                 return try HealthStream.response(request)
             case (_, ""), (_, "/"), (_, "/stream"):
@@ -16,6 +16,22 @@ extension FunctionDefinition {
                 throw HTTPError.notFound()
             }
         }
+    }
+}
+
+/// `GET /api/health`: 200 when the database answers and every migration is applied, 503 otherwise,
+/// with the report either way (load balancers look at the status, people at the body).
+enum HealthStatus {
+    static func response() async throws -> Response {
+        let report: HealthReport
+        do {
+            report = await HealthCheck.run(try AppContext.shared())
+        } catch {
+            report = HealthReport(status: "unhealthy", database: "not configured: \(error)", migrationsApplied: 0, migrationsPending: [])
+        }
+        var response = try Response.json(report, status: report.isHealthy ? 200 : 503)
+        response.headers.set("Cache-Control", "no-store")
+        return response
     }
 }
 

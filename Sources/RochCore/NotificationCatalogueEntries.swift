@@ -19,6 +19,7 @@ public enum NotificationCatalogue {
         .eventReminder2h: ["client_name", "event_type", "event_time", "venue", "coordinator_name", "coordinator_phone", "admin_link"],
         .eventCompleted: ["client_name", "event_type", "review_link", "admin_link"],
         .bookingCancelled: ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "admin_link"],
+        .portalLinkRequested: ["client_name", "portal_link", "link_expiry"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -144,5 +145,10 @@ public enum NotificationCatalogue {
               "Cancelled: {{client_name}}, {{event_type}} on {{event_date}}. {{admin_link}}",
               subject: "Cancelled: {{client_name}}, {{event_date}}",
               email: "{{client_name}}'s {{event_type}} on {{event_date}} has been cancelled.\n\nSettle any refund and release booked vendors: {{admin_link}}"),
+
+        entry(.portalLinkRequested, .client, whatsApp: ["client_name", "portal_link", "link_expiry"],
+              "Hello {{client_name}}, here is your personal link to your Roch Events portal: {{portal_link}} It works until {{link_expiry}}. If you did not ask for it, you can ignore this message.",
+              subject: "Your sign-in link to your Roch Events portal",
+              email: "Hello {{client_name}},\n\nYou asked for a link to your event portal. Open it on this device to sign in:\n\n{{portal_link}}\n\nThe link works until {{link_expiry}}. Please do not forward it: anyone with the link can see your booking. If you did not ask for it, you can ignore this email."),
     ]
 }

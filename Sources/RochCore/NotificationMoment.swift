@@ -13,6 +13,8 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     case eventReminder2h = "event_reminder_2h"
     case eventCompleted = "event_completed"
     case bookingCancelled = "booking_cancelled"
+    /// A client asked for a fresh sign-in link to their portal (phone number form).
+    case portalLinkRequested = "portal_link_requested"
 }
 
 /// Who receives a message for a moment.

@@ -9,7 +9,7 @@ struct DoctorCommand: ParsableCommand {
         abstract: "Check configuration, database and migrations; list every problem at once.")
 
     func run() throws {
-        let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+        let env = AppContext.environment()
         let configuration: Configuration
         do {
             configuration = try Configuration(environment: env)

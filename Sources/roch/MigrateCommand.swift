@@ -37,7 +37,7 @@ struct MigrateCommand: ParsableCommand {
 
 /// DATABASE_URL from the environment or `.env`; a clear message when it is missing.
 func databaseURL() throws -> String {
-    let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+    let env = AppContext.environment()
     guard let url = env["DATABASE_URL"], !url.isEmpty else {
         throw ValidationError("DATABASE_URL is not set. Run `make db` for a private PostgreSQL, then `export DATABASE_URL=$(make -s db-url)`.")
     }

@@ -8,9 +8,12 @@ struct Roch: AsyncParsableCommand {
         commandName: "roch",
         abstract: "The Roch Events platform: site builder, dev server, migrations and worker.",
         subcommands: [
+            BuildCommand.self,
+            ServeCommand.self,
             MigrateCommand.self,
             DoctorCommand.self,
             SeedCommand.self,
+            PortalLinkCommand.self,
             VendorBenchCommand.self,
         ])
 }

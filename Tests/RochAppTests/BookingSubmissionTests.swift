@@ -12,8 +12,8 @@ import Testing
     let submissions: BookingSubmissions
     let futureDate = IST.day(of: Date()).adding(days: 120).description
 
-    init() throws {
-        context = try TestApp.context()
+    init() async throws {
+        context = try await TestApp.context()
         submissions = BookingSubmissions(context: context, limits: .init(perIP: .init(hits: 1000, windowSeconds: 600),
                                                                          perPhone: .init(hits: 1000, windowSeconds: 600)))
     }

@@ -12,7 +12,7 @@ import Testing
     let bookingID: Int64
 
     init() async throws {
-        context = try TestApp.context()
+        context = try await TestApp.context()
         service = TransitionService(configuration: context.configuration)
         let submissions = BookingSubmissions(context: context)
         let day = IST.day(of: Date()).adding(days: 60).description

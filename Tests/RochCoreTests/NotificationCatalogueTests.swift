@@ -15,12 +15,12 @@ struct NotificationCatalogueTests {
             .vendorMilestoneUpdated: [.client, .coordinator], .vendorBlocked: [.coordinator, .vendor],
             .paymentDueReminder: [.client, .team], .eventReminder48h: [.client, .coordinator],
             .eventReminder2h: [.client, .coordinator], .eventCompleted: [.client, .team],
-            .bookingCancelled: [.client, .team],
+            .bookingCancelled: [.client, .team], .portalLinkRequested: [.client],
         ]
         for moment in NotificationMoment.allCases {
             #expect(NotificationCatalogue.recipients(of: moment) == expected[moment], "\(moment)")
         }
-        #expect(NotificationMoment.allCases.count == 13)
+        #expect(NotificationMoment.allCases.count == 14)
     }
 
     @Test func everyTemplateRendersWithItsMomentsParametersAndLeavesNoPlaceholder() throws {

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func twoConcurrentMigrationsApplyEachFileOnce() async throws {
-        let url = try TestDatabase.makeEmpty()
+        let url = try await TestDatabase.makeEmpty()
         // a migration that fails if it ever runs twice (CREATE TABLE without IF NOT EXISTS)
         let dir = try tempDir([
             "0001_a.sql": "CREATE TABLE a (id int); SELECT pg_sleep(0.2);",

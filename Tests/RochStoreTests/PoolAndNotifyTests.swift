@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct PoolAndNotifyTests {
     let url: String
-    init() throws { url = try TestDatabase.makeEmpty() }
+    init() async throws { url = try await TestDatabase.makeEmpty() }
 
     @Test func aLostConnectionIsReportedAndThePoolRecovers() throws {
         let pool = ConnectionPool(url: url, maxConnections: 1)

@@ -9,8 +9,8 @@ struct Boom: Error {}
     let url: String
     let connection: Connection
 
-    init() throws {
-        url = try TestDatabase.makeEmpty()
+    init() async throws {
+        url = try await TestDatabase.makeEmpty()
         connection = try Connection(url: url)
         try connection.execute("CREATE TABLE clients (id bigserial PRIMARY KEY, phone text UNIQUE NOT NULL, owner bigint REFERENCES clients)")
     }

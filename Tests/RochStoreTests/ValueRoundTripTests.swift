@@ -6,8 +6,8 @@ import Testing
 @Suite struct ValueRoundTripTests {
     let connection: Connection
 
-    init() throws {
-        connection = try Connection(url: try TestDatabase.makeEmpty())
+    init() async throws {
+        connection = try Connection(url: try await TestDatabase.makeEmpty())
         try connection.execute("""
             CREATE TABLE things (
                 id bigserial PRIMARY KEY, t text, i integer, b bigint, ok boolean, at timestamptz,

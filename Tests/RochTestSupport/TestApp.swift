@@ -15,6 +15,11 @@ public enum TestApp {
                           migrationsDirectory: TestDatabase.migrationsDirectory)
     }
 
+    /// `context(environment:poolSize:)` for async tests: the database is created off the cooperative pool.
+    public static func context(environment extra: [String: String] = [:], poolSize: Int = 8) async throws -> AppContext {
+        try await TestDatabase.offPool { try context(environment: extra, poolSize: poolSize) }
+    }
+
     /// A form POST as the site's no-JS form sends it.
     public static func formPost(_ path: String, _ fields: [(String, String)], remoteAddress: String = "203.0.113.10") -> Request {
         let body = fields.map { "\(FormData.encodeComponent($0.0))=\(FormData.encodeComponent($0.1))" }.joined(separator: "&")

@@ -54,6 +54,24 @@ public enum TestDatabase {
         return url(server, database: name)
     }
 
+    /// `makeMigrated()` for async tests: creating a database blocks for a while, so it runs on a thread
+    /// of its own instead of one of the few cooperative threads every other test needs.
+    public static func makeMigrated() async throws -> String {
+        try await offPool { try makeMigrated() }
+    }
+
+    /// `makeEmpty()` for async tests (see `makeMigrated()`).
+    public static func makeEmpty(prefix: String = "t") async throws -> String {
+        try await offPool { try makeEmpty(prefix: prefix) }
+    }
+
+    /// Runs blocking set-up work on a new thread and awaits it.
+    public static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
     /// The same server URL pointing at another database (URL or keyword/value form).
     public static func url(_ server: String, database: String) -> String {
         if var c = URLComponents(string: server), c.scheme?.hasPrefix("postgres") == true {

@@ -1,4 +1,4 @@
 // Entry point of the `portal-events` function: the runtime (CGI, FastCGI, dev server) is chosen from argv/env.
 import RochApp
 
-await FunctionMain.run(.placeholder("portal-events"))
+await FunctionMain.run(.portalEvents)

@@ -1,4 +1,4 @@
 // Entry point of the `razorpay-webhook` function: the runtime (CGI, FastCGI, dev server) is chosen from argv/env.
 import RochApp
 
-await FunctionMain.run(.placeholder("razorpay-webhook"))
+await FunctionMain.run(.razorpayWebhook)

@@ -23,13 +23,27 @@ public struct BookingNotifier: Sendable {
             team: try team(c), vendor: vendor)
         var parameters = standardParameters(booking: booking, client: client, coordinator: coordinator)
         parameters.merge(extra) { _, new in new }
-        let messages = NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
-            .map { d in
+        let deliveries = NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
+        // The client's copy carries a personal sign-in link (a magic link) wherever the wording links to the portal.
+        var clientParameters = parameters
+        if let client, extra["portal_link"] == nil, deliveries.contains(where: { $0.role == .client }),
+           Self.usesPortalLink(moment, .client) {
+            clientParameters["portal_link"] = try PortalAccess.issueLink(c, clientID: client.id, issuedBy: "moment:\(moment.rawValue)",
+                                                                         lifetime: PortalAccess.momentLinkLifetime,
+                                                                         siteURL: configuration.siteURL)
+        }
+        let messages = deliveries.map { d in
                 OutboxMessage(idempotencyKey: d.idempotencyKey, moment: moment, bookingID: booking.id, recipientRole: d.role,
                               recipientName: d.name, channel: d.channel == .whatsapp ? .whatsapp : .email, address: d.address,
-                              parameters: parameters, dueAt: dueAt, staleAfter: staleAfter)
+                              parameters: d.role == .client ? clientParameters : parameters, dueAt: dueAt, staleAfter: staleAfter)
             }
         return try OutboxRepository.enqueue(c, messages)
+    }
+
+    /// True when the recipient's WhatsApp or email wording for the moment contains {{portal_link}}.
+    static func usesPortalLink(_ moment: NotificationMoment, _ recipient: RecipientRole) -> Bool {
+        guard let t = NotificationCatalogue.template(for: moment, recipient: recipient) else { return false }
+        return [t.whatsApp.body, t.email.text, t.email.subject].contains { $0.contains("{{portal_link}}") }
     }
 
     /// The team: the WhatsApp numbers in STAFF_WHATSAPP, and admins by email.

@@ -33,7 +33,10 @@ public protocol JobHandler: Sendable {
 /// Every job handler the worker knows, by kind. Each feature adds its handler here.
 public enum JobHandlers {
     public static func all() -> [String: any JobHandler] {
-        let handlers: [any JobHandler] = []
+        let handlers: [any JobHandler] = [
+            PortalLinkRequestJob(),
+            PaymentLinkJob(),
+        ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })
     }
 }

@@ -88,15 +88,35 @@ public final class FastCGIChannelHandler: ChannelInboundHandler {
                     }
                 }
             }
-            try? await writer.writeRaw(FastCGIResponseEncoder.end(requestId: id, appStatus: writer.isClosed ? 1 : 0))
-            channel.eventLoop.execute { bound.value.finished(id) }
+            // The request id is released before END_REQUEST goes out: a web server reuses the id
+            // (nginx always sends 1) as soon as it has read END_REQUEST.
+            let done = channel.eventLoop.makePromise(of: Void.self)
+            let appStatus: UInt32 = writer.isClosed ? 1 : 0
+            channel.eventLoop.execute { bound.value.finish(id, appStatus: appStatus, done: done) }
+            try? await done.futureResult.get()
         }
         running[id] = (task, writer)
     }
 
-    private func finished(_ id: UInt16) {
+    private func finish(_ id: UInt16, appStatus: UInt32, done: EventLoopPromise<Void>) {
         running[id] = nil
-        if state.finished(requestId: id) { channel?.close(promise: nil) }
+        let close = state.finished(requestId: id)
+        guard let channel else { done.succeed(); return }
+        let write = channel.writeAndFlush(channel.allocator.buffer(bytes: FastCGIResponseEncoder.end(requestId: id, appStatus: appStatus)))
+        write.whenComplete { _ in
+            if close { channel.close(promise: nil) }
+            done.succeed()
+        }
+    }
+
+    /// A connection that sent nothing for the idle period while no request runs is dropped
+    /// (a stalled or half-sent request must not hold a connection for ever).
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, running.isEmpty {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     public func channelInactive(context: ChannelHandlerContext) {

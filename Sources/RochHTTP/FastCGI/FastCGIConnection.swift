@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The protocol logic of one FastCGI connection, with no IO: records in, actions out.
 /// The NIO handler performs the actions; tests feed records and check the actions.
 public struct FastCGIConnection {
@@ -8,6 +10,8 @@ public struct FastCGIConnection {
         public var maxBodyBytes = BodyLimit.defaultBytes
         /// Requests in flight on one connection (more get END_REQUEST OVERLOADED).
         public var maxRequestsPerConnection = 100
+        /// A connection idle this long with no request running is closed.
+        public var idleTimeout = TimeAmount.seconds(300)
         public init() {}
     }
 

@@ -95,6 +95,8 @@ public enum FastCGIServer {
             .childChannelInitializer { channel in
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    // Longer than nginx's keepalive_timeout (60 s), so nginx closes idle kept connections first.
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: limits.idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FastCGIRecordDecoder()))
                     try channel.pipeline.syncOperations.addHandler(FastCGIChannelHandler(handler: handler, limits: limits, counter: counter))
                 }

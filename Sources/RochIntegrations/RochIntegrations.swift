@@ -1,2 +1,0 @@
-/// Outbound integrations over libcurl: Razorpay, WhatsApp Cloud API, SMTP mail.
-public enum RochIntegrations {}

@@ -1,0 +1,139 @@
+/// The body Meta posts to our `whatsapp-webhook` function (field `messages`): delivery statuses
+/// of what we sent and messages clients write to us. Decode only after the signature checks out.
+public struct WhatsAppWebhook: Codable, Sendable, Equatable {
+    public var object: String
+    public var entry: [Entry]
+
+    public init(object: String = "whatsapp_business_account", entry: [Entry]) {
+        self.object = object
+        self.entry = entry
+    }
+
+    public struct Entry: Codable, Sendable, Equatable {
+        /// The WhatsApp Business Account id.
+        public var id: String
+        public var changes: [Change]
+        public init(id: String, changes: [Change]) { self.id = id; self.changes = changes }
+    }
+
+    public struct Change: Codable, Sendable, Equatable {
+        public var field: String
+        public var value: Value
+        public init(field: String = "messages", value: Value) { self.field = field; self.value = value }
+    }
+
+    public struct Value: Codable, Sendable, Equatable {
+        public var messagingProduct: String?
+        public var metadata: Metadata?
+        public var contacts: [Contact]?
+        public var messages: [InboundMessage]?
+        public var statuses: [Status]?
+        public var errors: [StatusError]?
+
+        enum CodingKeys: String, CodingKey {
+            case messagingProduct = "messaging_product", metadata, contacts, messages, statuses, errors
+        }
+
+        public init(messagingProduct: String? = "whatsapp", metadata: Metadata?, contacts: [Contact]? = nil,
+                    messages: [InboundMessage]? = nil, statuses: [Status]? = nil, errors: [StatusError]? = nil) {
+            self.messagingProduct = messagingProduct
+            self.metadata = metadata
+            self.contacts = contacts
+            self.messages = messages
+            self.statuses = statuses
+            self.errors = errors
+        }
+    }
+
+    public struct Metadata: Codable, Sendable, Equatable {
+        public var displayPhoneNumber: String?
+        public var phoneNumberID: String
+        enum CodingKeys: String, CodingKey { case displayPhoneNumber = "display_phone_number", phoneNumberID = "phone_number_id" }
+        public init(displayPhoneNumber: String?, phoneNumberID: String) {
+            self.displayPhoneNumber = displayPhoneNumber
+            self.phoneNumberID = phoneNumberID
+        }
+    }
+
+    public struct Contact: Codable, Sendable, Equatable {
+        public struct Profile: Codable, Sendable, Equatable {
+            public var name: String?
+            public init(name: String?) { self.name = name }
+        }
+        public var profile: Profile?
+        public var waID: String
+        enum CodingKeys: String, CodingKey { case profile, waID = "wa_id" }
+        public init(name: String?, waID: String) { self.profile = Profile(name: name); self.waID = waID }
+    }
+
+    /// A message a client sent us.
+    public struct InboundMessage: Codable, Sendable, Equatable {
+        public struct Text: Codable, Sendable, Equatable {
+            public var body: String
+            public init(body: String) { self.body = body }
+        }
+        public var from: String
+        public var id: String
+        /// Unix seconds, as a string.
+        public var timestamp: String
+        public var type: String
+        public var text: Text?
+
+        public init(from: String, id: String, timestamp: String, type: String = "text", text: Text?) {
+            self.from = from
+            self.id = id
+            self.timestamp = timestamp
+            self.type = type
+            self.text = text
+        }
+    }
+
+    /// What happened to a message we sent (`id` is its wamid).
+    public struct Status: Codable, Sendable, Equatable {
+        public var id: String
+        /// `sent`, `delivered`, `read` or `failed`.
+        public var status: String
+        /// Unix seconds, as a string.
+        public var timestamp: String
+        public var recipientID: String
+        public var errors: [StatusError]?
+
+        enum CodingKeys: String, CodingKey { case id, status, timestamp, recipientID = "recipient_id", errors }
+
+        public init(id: String, status: String, timestamp: String, recipientID: String, errors: [StatusError]? = nil) {
+            self.id = id
+            self.status = status
+            self.timestamp = timestamp
+            self.recipientID = recipientID
+            self.errors = errors
+        }
+    }
+
+    public struct StatusError: Codable, Sendable, Equatable {
+        public struct ErrorData: Codable, Sendable, Equatable {
+            public var details: String?
+            public init(details: String?) { self.details = details }
+        }
+        public var code: Int
+        public var title: String?
+        public var message: String?
+        public var errorData: ErrorData?
+
+        enum CodingKeys: String, CodingKey { case code, title, message, errorData = "error_data" }
+
+        public init(code: Int, title: String?, message: String?, details: String?) {
+            self.code = code
+            self.title = title
+            self.message = message
+            self.errorData = details.map { ErrorData(details: $0) }
+        }
+    }
+
+    /// Every status update in the batch, in order.
+    public var statuses: [Status] { entry.flatMap { $0.changes.flatMap { $0.value.statuses ?? [] } } }
+    /// Every inbound message in the batch, in order.
+    public var inboundMessages: [InboundMessage] { entry.flatMap { $0.changes.flatMap { $0.value.messages ?? [] } } }
+
+    /// Decodes a webhook body (after its signature was verified).
+    public static func decode(_ body: [UInt8]) throws -> WhatsAppWebhook { try ProviderJSON.decode(Self.self, from: body) }
+}

@@ -1,2 +1,0 @@
-/// Static site generator: markdown (cmark-gfm) + YAML front matter + Mustache layouts -> public/.
-public enum RochSite {}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import RochApp
+@testable import RochHTTP
+
+struct FunctionMainTests {
+    @Test func fastcgiFlagSelectsTheFastCGIRuntime() {
+        #expect(FunctionMain.mode(arguments: ["health", "--fastcgi", "unix:/run/roch/health.sock"], environment: [:], stdinIsListeningSocket: false)
+            == .fastCGI(.unix(path: "/run/roch/health.sock")))
+        #expect(FunctionMain.mode(arguments: ["health", "--fastcgi=127.0.0.1:9001"], environment: ["GATEWAY_INTERFACE": "CGI/1.1"], stdinIsListeningSocket: false)
+            == .fastCGI(.tcp(host: "127.0.0.1", port: 9001)))
+    }
+
+    @Test func aListeningSocketOnStdinIsFastCGI() {
+        #expect(FunctionMain.mode(arguments: ["health"], environment: [:], stdinIsListeningSocket: true) == .fastCGI(.inherited(descriptor: 0)))
+    }
+
+    @Test func gatewayInterfaceSelectsCGI() {
+        #expect(FunctionMain.mode(arguments: ["health"], environment: ["GATEWAY_INTERFACE": "CGI/1.1"], stdinIsListeningSocket: false) == .cgi)
+    }
+
+    @Test func nothingSelectedIsAUsageError() {
+        guard case .usage = FunctionMain.mode(arguments: ["health"], environment: [:], stdinIsListeningSocket: false) else {
+            Issue.record("expected usage"); return
+        }
+        guard case .usage = FunctionMain.mode(arguments: ["health", "--fastcgi", "nonsense"], environment: [:], stdinIsListeningSocket: false) else {
+            Issue.record("expected usage"); return
+        }
+        guard case .usage = FunctionMain.mode(arguments: ["health", "--fastcgi"], environment: [:], stdinIsListeningSocket: false) else {
+            Issue.record("expected usage"); return
+        }
+        #expect(FunctionMain.mode(arguments: ["health", "--help"], environment: [:], stdinIsListeningSocket: false) == .help)
+    }
+
+    @Test func registryListsAllSevenFunctions() {
+        #expect(FunctionRegistry.all.map(\.name).sorted() == ["admin", "booking", "health", "portal", "portal-events", "razorpay-webhook", "vendor", "whatsapp-webhook"])
+    }
+
+    @Test func healthAnswersOkAndStreamsTicks() async throws {
+        let handler = try await FunctionDefinition.health.makeHandler()
+        let ok = try await handler(Request(method: "GET", path: "/api/health"))
+        // 200 exactly when the report says healthy (which database it sees depends on the environment)
+        let report = try JSONDecoder().decode(HealthReport.self, from: Data(ok.bodyBytes))
+        #expect(ok.status == (report.isHealthy ? 200 : 503))
+        let stream = try await handler(Request(method: "GET", path: "/api/health/stream", pathInfo: "/stream", queryString: "n=2"))
+        guard case .stream(let body) = stream.body else { Issue.record("not a stream"); return }
+        let sink = CollectingWriter()
+        try await body(sink)
+        #expect(sink.text == "retry: 2000\n\nid: 1\nevent: tick\ndata: {\"n\":1,\"of\":2}\n\nid: 2\nevent: tick\ndata: {\"n\":2,\"of\":2}\n\n")
+        await #expect(throws: HTTPError.self) { try await handler(Request(method: "GET", path: "/api/health/stream", pathInfo: "/stream", queryString: "n=51")) }
+    }
+}
+
+final class CollectingWriter: StreamWriter, @unchecked Sendable {
+    var chunks: [[UInt8]] = []
+    var isClosed: Bool { false }
+    func write(_ bytes: [UInt8]) async throws { chunks.append(bytes) }
+    var text: String { String(decoding: chunks.flatMap { $0 }, as: UTF8.self) }
+}
