@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Vendor graph queries at dashboard scale: 10,000 assignments across 500 active events (plus 1,500
+# Vendor graph queries at dashboard scale: 10,000 assignments across 500 active events (plus 4,500
 # inactive events the queries must skip). Prints the median of several runs and the plan lines
 # that show index use. Needs DATABASE_URL (a server) and the release build in .build/release.
 set -euo pipefail
@@ -10,4 +10,4 @@ psql "$admin_url" -qc "CREATE DATABASE $name" >/dev/null
 trap 'psql "$admin_url" -qc "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 || true' EXIT
 url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])) if p.scheme else sys.argv[1] + " dbname=" + sys.argv[2])' "$admin_url" "$name")
 DATABASE_URL="$url" .build/release/roch migrate >/dev/null
-DATABASE_URL="$url" .build/release/roch vendor-bench --events 500 --assignments 10000 --inactive-events 1500 --runs 9
+DATABASE_URL="$url" .build/release/roch vendor-bench --events 500 --assignments 10000 --inactive-events 4500 --runs 9

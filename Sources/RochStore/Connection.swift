@@ -20,8 +20,10 @@ public final class Connection: @unchecked Sendable {
         raw = conn
         self.url = url
         // Times are stored as timestamptz and read back in UTC; display converts to Asia/Kolkata.
+        // JIT off: our statements are short, and compiling the plan of a recursive CTE cost ~1 s
+        // against ~0.15 s of execution (vendor graph queries, measured on PostgreSQL 15).
         // One round trip: these settings are constants, no values are spliced.
-        try executeScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET client_min_messages = warning")
+        try executeScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET client_min_messages = warning; SET jit = off")
     }
 
     deinit { PQfinish(raw) }

@@ -13,10 +13,12 @@ struct VendorBenchCommand: ParsableCommand {
 
     @Option(help: "Active events (deposit_paid / active_preparation).") var events = 500
     @Option(help: "Assignments across the active events.") var assignments = 10_000
-    @Option(help: "Bookings that are not active (enquiry / completed), with as many assignments each.") var inactiveEvents = 1_500
+    @Option(help: "Bookings that are not active (enquiry / completed), with as many assignments each.") var inactiveEvents = 4_500
     @Option(help: "Timed runs per query (the median is reported).") var runs = 9
+    @Flag(help: "Only load the data (to study plans by hand).") var loadOnly = false
 
     func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)
         let c = try Connection(url: try databaseURL())
         let existing: Int64 = try c.query("SELECT count(*) AS n FROM vendor_assignments").first!.decode("n")
         guard existing == 0 else { throw ValidationError("vendor-bench needs an empty, migrated database (found \(existing) assignments)") }
@@ -56,7 +58,7 @@ struct VendorBenchCommand: ParsableCommand {
                                     ORDER BY random() LIMIT 2) r
                 """)
         }
-        try c.execute("ANALYZE")
+        try c.execute("VACUUM ANALYZE")
         let counts = try c.query("""
             SELECT (SELECT count(*) FROM vendor_assignments a JOIN bookings b ON b.id = a.booking_id
                     WHERE b.state IN ('deposit_paid', 'active_preparation')) AS active,
@@ -65,6 +67,7 @@ struct VendorBenchCommand: ParsableCommand {
         let active: Int64 = try counts.decode("active"), total: Int64 = try counts.decode("total"), edges: Int64 = try counts.decode("edges")
         print(String(format: "vendors: loaded %d events with %lld assignments (%lld in all, %lld dependencies) in %.1f s",
                      events, active, total, edges, Date().timeIntervalSince(load)))
+        if loadOnly { return }
 
         let sample: Int64 = try c.query("""
             SELECT id FROM bookings WHERE state = 'active_preparation' ORDER BY id LIMIT 1

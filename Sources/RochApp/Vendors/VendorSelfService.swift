@@ -23,6 +23,9 @@ public struct VendorSelfService: Sendable {
         milestones = VendorMilestoneService(configuration: context.configuration)
     }
 
+    /// Form posts allowed per assignment link per 10 minutes.
+    static let postLimit = RateLimiter.Limit(hits: 20, windowSeconds: 600)
+
     static let fallbackContact = "Please call the Roch Events coordinator who sent you this link and ask for a new one."
 
     public func handle(_ request: Request, now: Date = Date()) async throws -> Response {
@@ -46,6 +49,13 @@ public struct VendorSelfService: Sendable {
         }
         let isPost = request.method == "POST"
         let form = isPost ? try request.form() : nil
+        if isPost {
+            // A leaked link cannot be used to flood the coordinator: posts per assignment are limited.
+            let key = "vendor-link:\(claims.assignmentID)", limit = Self.postLimit
+            if let retry = try await context.database.withConnection({ try RateLimiter.hit($0, key: key, limit: limit) }) {
+                throw HTTPError.tooManyRequests(retryAfter: retry)
+            }
+        }
         let query = try request.query()
         let milestones = self.milestones
         let answer: PageAnswer = try await context.database.transaction { c in

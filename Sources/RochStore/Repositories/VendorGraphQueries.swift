@@ -64,38 +64,34 @@ public enum VendorGraphQueries {
     }
 
     /// One recursive CTE: every blocked assignment, its unfinished direct waits, its root causes and
-    /// the reason in words. `reach(origin, node)` walks requirement edges through unfinished
-    /// assignments only (UNION keeps each pair once, so the walk is linear in the reachable edges).
+    /// the reason in words. `scope` holds the unfinished assignments of the scope and `waits` the
+    /// edges between two of them (a requirement is in the dependent's booking, so an unfinished
+    /// requirement is always in scope); base tables are read once, through their indexes when the
+    /// scope is small. `reach(origin, node)` walks waits transitively (UNION keeps each pair once,
+    /// so the walk is linear in the reachable edges); roots are reached nodes that wait on nobody.
     public static func blockedSQL(_ scope: VendorGraphScope) -> String {
         """
         WITH RECURSIVE
         scope AS (
-            SELECT a.id, a.booking_id, a.role, a.vendor_id FROM vendor_assignments a
+            SELECT a.id, a.booking_id, a.role, a.vendor_id, a.status, a.milestone_text FROM vendor_assignments a
             WHERE \(scope.assignmentFilter) AND a.status NOT IN ('delivered', 'cancelled')
         ),
         waits AS (
-            SELECT s.id AS origin, d.required_assignment_id AS required
+            SELECT d.dependent_assignment_id AS origin, d.required_assignment_id AS required
             FROM scope s
             JOIN vendor_dependencies d ON d.dependent_assignment_id = s.id
-            JOIN vendor_assignments r ON r.id = d.required_assignment_id
-            WHERE r.status NOT IN ('delivered', 'cancelled')
+            JOIN scope r ON r.id = d.required_assignment_id
         ),
         reach(origin, node) AS (
             SELECT origin, required FROM waits
             UNION
-            SELECT reach.origin, d.required_assignment_id
-            FROM reach
-            JOIN vendor_dependencies d ON d.dependent_assignment_id = reach.node
-            JOIN vendor_assignments r ON r.id = d.required_assignment_id
-            WHERE r.status NOT IN ('delivered', 'cancelled')
+            SELECT reach.origin, w.required FROM reach JOIN waits w ON w.origin = reach.node
         ),
         roots AS (
             SELECT reach.origin, array_agg(reach.node ORDER BY reach.node) AS nodes,
                    string_agg(\(waitText("ra")), '; ' ORDER BY reach.node) AS reason
-            FROM reach JOIN vendor_assignments ra ON ra.id = reach.node
-            WHERE NOT EXISTS (
-                SELECT 1 FROM vendor_dependencies d JOIN vendor_assignments r ON r.id = d.required_assignment_id
-                WHERE d.dependent_assignment_id = reach.node AND r.status NOT IN ('delivered', 'cancelled'))
+            FROM reach JOIN scope ra ON ra.id = reach.node
+            WHERE NOT EXISTS (SELECT 1 FROM waits w WHERE w.origin = reach.node)
             GROUP BY reach.origin
         )
         SELECT s.booking_id, s.id, s.role, v.name AS vendor_name,
@@ -104,7 +100,7 @@ public enum VendorGraphQueries {
                roots.reason AS root_cause_reason
         FROM waits w
         JOIN scope s ON s.id = w.origin
-        JOIN vendor_assignments r ON r.id = w.required
+        JOIN scope r ON r.id = w.required
         JOIN vendors v ON v.id = s.vendor_id
         JOIN roots ON roots.origin = s.id
         GROUP BY s.booking_id, s.id, s.role, v.name, roots.nodes, roots.reason
@@ -151,9 +147,10 @@ public enum VendorGraphQueries {
 
     /// The longest chain of unfinished assignments per booking, work order first (each element waits
     /// on the one before). `height(node, h)`: some chain of h unfinished assignments starts at node
-    /// (counted from the last dependents, UNION keeps each pair once). The walk then starts at the
-    /// smallest id of greatest height and always steps to the smallest dependent one lower: the
-    /// lexicographically smallest longest chain, as `VendorGraph.criticalPath()` defines it.
+    /// (counted from the last dependents; UNION keeps each pair once, so the work is bounded by
+    /// nodes × chain lengths, not by the number of paths). `step` picks each node's smallest
+    /// dependent one lower, the walk starts at the smallest id of greatest height and follows
+    /// `step`: the lexicographically smallest longest chain, as `VendorGraph.criticalPath()` defines it.
     public static func criticalPathSQL(_ scope: VendorGraphScope) -> String {
         """
         WITH RECURSIVE
@@ -173,21 +170,28 @@ public enum VendorGraphQueries {
             SELECT e.required, height.h + 1 FROM height JOIN edges e ON e.dependent = height.node
         ),
         best AS (SELECT node, max(h) AS h FROM height GROUP BY node),
+        -- materialized so the planner joins edges to one height at a time (estimates on CTEs are
+        -- blind; without the fence it once cross-joined best with itself)
+        edge_heights AS MATERIALIZED (
+            SELECT e.required, e.dependent, d.h AS dependent_h FROM edges e JOIN best d ON d.node = e.dependent
+        ),
+        step AS (
+            SELECT x.required AS node, min(x.dependent) AS next
+            FROM edge_heights x JOIN best r ON r.node = x.required
+            WHERE x.dependent_h = r.h - 1
+            GROUP BY x.required
+        ),
         starts AS (
-            SELECT DISTINCT ON (s.booking_id) s.booking_id, b.node, b.h
+            SELECT DISTINCT ON (s.booking_id) s.booking_id, b.node
             FROM best b JOIN scope s ON s.id = b.node
             ORDER BY s.booking_id, b.h DESC, b.node
         ),
-        walk(booking_id, node, h, path) AS (
-            SELECT booking_id, node, h, ARRAY[node] FROM starts
+        walk(booking_id, node, path) AS (
+            SELECT booking_id, node, ARRAY[node] FROM starts
             UNION ALL
-            SELECT walk.booking_id, next.node, next.h, walk.path || next.node
-            FROM walk CROSS JOIN LATERAL (
-                SELECT e.dependent AS node, b.h FROM edges e JOIN best b ON b.node = e.dependent
-                WHERE e.required = walk.node AND b.h = walk.h - 1
-                ORDER BY e.dependent LIMIT 1) next
+            SELECT walk.booking_id, step.next, walk.path || step.next FROM walk JOIN step ON step.node = walk.node
         )
-        SELECT booking_id, path FROM walk WHERE h = 1 ORDER BY booking_id
+        SELECT DISTINCT ON (booking_id) booking_id, path FROM walk ORDER BY booking_id, cardinality(path) DESC
         """
     }
 

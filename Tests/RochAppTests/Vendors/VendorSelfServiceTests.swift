@@ -108,6 +108,15 @@ import Testing
         #expect(try status() == "delivered")
     }
 
+    @Test func postsThroughOneLinkAreRateLimited() async throws {
+        let t = token()
+        for _ in 0..<20 { #expect(try await post(t, [("csrf", "guess"), ("status", "confirmed")]).status == 403) }
+        let limited = try await post(t, [("csrf", "guess"), ("status", "confirmed")])
+        #expect(limited.status == 429)
+        #expect(limited.headers["retry-after"] != nil)
+        #expect(try await get(t).status == 200, "reading the page is not limited")
+    }
+
     @Test func anExpiredLinkIsGoneAndSaysWhoToCall() async throws {
         let page = try await get(token(expiresIn: -5))
         #expect(page.status == 410)
