@@ -10,5 +10,5 @@ for dir in Tests/Fuzz/*/; do
   corpus=".build-fuzz/corpus/$name"; mkdir -p "$corpus"
   seeds="Tests/Fuzz/$name/seeds"
   echo "== fuzzing $name for ${secs}s"
-  .build-fuzz/debug/$name -max_total_time="$secs" -max_len=65536 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" )
+  .build-fuzz/debug/$name -max_total_time="$secs" -max_len=65536 -artifact_prefix=".build-fuzz/crash-$name-" "$corpus" $( [ -d "$seeds" ] && echo "$seeds" )
 done

@@ -5,7 +5,7 @@ import RochSite
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+    let lines = lineCount(text)
     do {
         let (fm, body) = try FrontMatterParser.parse(text, path: "fuzz.md")
         precondition(fm.bodyLine >= 1 && fm.bodyLine <= lines + 1, "body line \(fm.bodyLine) outside the file")
@@ -20,4 +20,32 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if size < 64 { _ = SiteDate.parse(text) }
     return 0
+}
+
+/// Lines as YAML and editors count them: "\r\n", a lone "\r" and "\n" each end a line. (Counted on
+/// bytes: "\r\n" is a single Character in Swift.)
+func lineCount(_ text: String) -> Int {
+    var lines = 1
+    var previousWasCR = false
+    for b in text.utf8 {
+        if b == UInt8(ascii: "\r") { lines += 1; previousWasCR = true; continue }
+        if b == UInt8(ascii: "\n") && !previousWasCR { lines += 1 }
+        previousWasCR = false
+    }
+    return lines
+}
+
+// SwiftPM links every executable with `main` aliased to `<Module>_main` (--defsym on Linux) and
+// -parse-as-library gives no such symbol, so this target provides it and hands over to libFuzzer's
+// driver (the same thing libFuzzer's own main() does).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+@_cdecl("FuzzFrontMatter_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
 }
