@@ -1,5 +1,8 @@
 """Small helpers shared by the end-to-end test folders."""
+import os
 import socket
+import subprocess
+import time
 
 
 def free_port() -> int:
@@ -7,3 +10,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_fastcgi(bin_dir, name, url, extra_env=None):
+    """Starts a function as a native FastCGI responder on a free loopback port; returns (process, address)."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SITE_URL": "https://rochevents.test", **(extra_env or {})}
+    proc = subprocess.Popen([str(bin_dir / name), "--fastcgi", f"127.0.0.1:{port}"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, ("127.0.0.1", port)
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited: {proc.stderr.read().decode()}")
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"{name} did not listen on {port}")

@@ -25,13 +25,8 @@ public struct BookingRateLimits: Sendable, Equatable {
     /// 10 per IP per 10 minutes and 5 per phone per hour, overridable by
     /// BOOKING_LIMIT_PER_IP / BOOKING_LIMIT_PER_PHONE ("hits/seconds", e.g. "10/600").
     public static func from(environment env: [String: String]) -> BookingRateLimits {
-        func parse(_ key: String, _ fallback: RateLimiter.Limit) -> RateLimiter.Limit {
-            guard let v = env[key] else { return fallback }
-            let parts = v.split(separator: "/").compactMap { Int($0) }
-            return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? .init(hits: parts[0], windowSeconds: parts[1]) : fallback
-        }
-        return BookingRateLimits(perIP: parse("BOOKING_LIMIT_PER_IP", .init(hits: 10, windowSeconds: 600)),
-                                 perPhone: parse("BOOKING_LIMIT_PER_PHONE", .init(hits: 5, windowSeconds: 3600)))
+        BookingRateLimits(perIP: .setting("BOOKING_LIMIT_PER_IP", in: env, default: .init(hits: 10, windowSeconds: 600)),
+                          perPhone: .setting("BOOKING_LIMIT_PER_PHONE", in: env, default: .init(hits: 5, windowSeconds: 3600)))
     }
 }
 

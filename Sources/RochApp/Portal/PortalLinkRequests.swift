@@ -20,13 +20,8 @@ public struct PortalLinkRequests: Sendable {
 
         /// 10 per IP per 10 minutes, 3 per phone per hour; PORTAL_LINK_LIMIT_PER_IP / _PER_PHONE ("hits/seconds").
         public static func from(environment env: [String: String]) -> Limits {
-            func parse(_ key: String, _ fallback: RateLimiter.Limit) -> RateLimiter.Limit {
-                guard let v = env[key] else { return fallback }
-                let parts = v.split(separator: "/").compactMap { Int($0) }
-                return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? .init(hits: parts[0], windowSeconds: parts[1]) : fallback
-            }
-            return Limits(perIP: parse("PORTAL_LINK_LIMIT_PER_IP", .init(hits: 10, windowSeconds: 600)),
-                          perPhone: parse("PORTAL_LINK_LIMIT_PER_PHONE", .init(hits: 3, windowSeconds: 3600)))
+            Limits(perIP: .setting("PORTAL_LINK_LIMIT_PER_IP", in: env, default: .init(hits: 10, windowSeconds: 600)),
+                   perPhone: .setting("PORTAL_LINK_LIMIT_PER_PHONE", in: env, default: .init(hits: 3, windowSeconds: 3600)))
         }
     }
 

@@ -51,6 +51,13 @@ public enum RateLimiter {
             self.hits = hits
             self.windowSeconds = windowSeconds
         }
+
+        /// A limit from a setting written "hits/seconds" (e.g. "10/600"); `fallback` when unset or malformed.
+        public static func setting(_ key: String, in environment: [String: String], default fallback: Limit) -> Limit {
+            guard let value = environment[key] else { return fallback }
+            let parts = value.split(separator: "/").compactMap { Int($0) }
+            return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? Limit(hits: parts[0], windowSeconds: parts[1]) : fallback
+        }
     }
 
     /// Counts one hit for `key`; returns nil when allowed, or the seconds until the window resets.

@@ -1,15 +1,13 @@
 """Fixtures for the booking end-to-end tests: a migrated database and a native FastCGI responder."""
 import os
-import socket
 import subprocess
-import time
 import urllib.parse
 import uuid
 
 import pytest
 
 import psycopg_shim as db
-from support import free_port
+from support import start_fastcgi
 
 
 @pytest.fixture
@@ -22,22 +20,6 @@ def migrated_db(bin_dir, root, database_url):
     return url
 
 
-def start_fastcgi(bin_dir, name, url, extra_env=None):
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SITE_URL": "https://rochevents.test", **(extra_env or {})}
-    proc = subprocess.Popen([str(bin_dir / name), "--fastcgi", f"127.0.0.1:{port}"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, ("127.0.0.1", port)
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited: {proc.stderr.read().decode()}")
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"{name} did not listen on {port}")
 
 
 @pytest.fixture
