@@ -53,8 +53,21 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
         }
     }
 
-    /// Days since 1970-01-01 (negative before). Howard Hinnant's days_from_civil.
-    public var daysSinceEpoch: Int {
+    /// Days since 1970-01-01 (negative before).
+    public var daysSinceEpoch: Int { CalendarDay.daysFromCivil(year: year, month: month, day: day) }
+
+    /// The day `days` after 1970-01-01. Traps outside years 1...9999.
+    public init(daysSinceEpoch days: Int) {
+        let c = CalendarDay.civil(fromDays: days)
+        guard let value = CalendarDay(year: c.year, month: c.month, day: c.day) else {
+            preconditionFailure("CalendarDay out of range: \(days) days since epoch")
+        }
+        self = value
+    }
+
+    /// Howard Hinnant's days_from_civil: days since 1970-01-01 for any proleptic Gregorian date,
+    /// without range checks (the site builder formats dates outside CalendarDay's years too).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -64,8 +77,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
         return era * 146_097 + doe - 719_468
     }
 
-    /// The day `days` after 1970-01-01 (civil_from_days). Traps outside years 1...9999.
-    public init(daysSinceEpoch days: Int) {
+    /// Hinnant's civil_from_days, the inverse of `daysFromCivil`, without range checks.
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -74,11 +87,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        guard let value = CalendarDay(year: y, month: m, day: d) else {
-            preconditionFailure("CalendarDay out of range: \(days) days since epoch")
-        }
-        self = value
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     public func adding(days: Int) -> CalendarDay { CalendarDay(daysSinceEpoch: daysSinceEpoch + days) }

@@ -1,4 +1,5 @@
 import Foundation
+import RochCore
 
 /// Dates in front matter: `2025-02-14`, `2025-02-14T18:30:00+05:30`, `2025-02-14 18:30`.
 /// A date without a zone is read in Asia/Kolkata, where the business is.
@@ -48,8 +49,8 @@ public enum SiteDate {
                 } else { return nil }
             }
         }
-        guard d <= daysIn(month: mo, year: y) else { return nil } // rejects 2025-02-30
-        let days = daysFromCivil(y, mo, d)
+        guard d <= CalendarDay.daysIn(month: mo, year: y) else { return nil } // rejects 2025-02-30
+        let days = CalendarDay.daysFromCivil(year: y, month: mo, day: d)
         let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
@@ -57,41 +58,10 @@ public enum SiteDate {
     /// India has one zone and no daylight saving: plain arithmetic, no Calendar (slow on Linux).
     static let istOffset = 19800
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    static func civil(fromDays z0: Int) -> (year: Int, month: Int, day: Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
     static func parts(_ date: Date, offset: Int) -> (year: Int, month: Int, day: Int, secondOfDay: Int) {
         let t = Int(date.timeIntervalSince1970.rounded(.down)) + offset
         let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
-        let c = civil(fromDays: days)
+        let c = CalendarDay.civil(fromDays: days)
         return (c.year, c.month, c.day, t - days * 86400)
     }
 
