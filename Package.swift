@@ -82,15 +82,16 @@ targets += functions.map { name in
     .executableTarget(name: name, dependencies: ["RochApp"], path: "functions/\(name)")
 }
 
-// libFuzzer targets exist only when asked for (`make fuzz` sets ROCH_FUZZ=1): they have no
-// main() of their own, libFuzzer's runtime provides it.
+// libFuzzer targets exist only when asked for (`make fuzz` sets ROCH_FUZZ=1). Each defines SwiftPM's
+// `<Module>_main` entry and hands over to libFuzzer's driver through FuzzDriver.
 if ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1" {
     // Only the fuzz targets whose directory exists yet (each engineer adds their own).
     let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/Fuzz").path
     let fuzzTargets = ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"]
         .filter { FileManager.default.fileExists(atPath: fuzzRoot + "/" + $0) }
+    targets.append(.target(name: "FuzzDriver", path: "Tests/FuzzDriver"))
     targets += fuzzTargets.map { name in
-        .executableTarget(name: name, dependencies: ["RochHTTP", "RochCore", "RochApp", "RochSite", "RochIntegrations"],
+        .executableTarget(name: name, dependencies: ["FuzzDriver", "RochHTTP", "RochCore", "RochApp", "RochSite", "RochIntegrations"],
                           path: "Tests/Fuzz/\(name)",
                           swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
                           linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])

@@ -1,6 +1,7 @@
 // libFuzzer target: the CGI adapter must answer any environment and body without crashing or hanging.
 // Input layout: lines "NAME=VALUE" up to a blank line form the environment, the rest is stdin.
 import RochHTTP
+import FuzzDriver
 
 final class DiscardSink: ByteSink, @unchecked Sendable {
     var total = 0
@@ -41,17 +42,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links every executable with `main` aliased to `<Module>_main` (--defsym on Linux) and
-// -parse-as-library gives no such symbol, so this target provides it and hands over to libFuzzer's
-// driver (the same thing libFuzzer's own main() does).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
+// SwiftPM's entry point for this executable (see FuzzDriver).
 @_cdecl("FuzzCGI_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }

@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes from a "web server" through the FastCGI record parser and the
 // connection state machine. Must never crash; every action must be well-formed.
 import RochHTTP
+import FuzzDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -36,17 +37,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links every executable with `main` aliased to `<Module>_main` (--defsym on Linux) and
-// -parse-as-library gives no such symbol, so this target provides it and hands over to libFuzzer's
-// driver (the same thing libFuzzer's own main() does).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
+// SwiftPM's entry point for this executable (see FuzzDriver).
 @_cdecl("FuzzFastCGI_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }

@@ -1,6 +1,7 @@
 // libFuzzer target for the front matter splitter and parser (scripts/fuzz.sh, ROCH_FUZZ=1).
 // Any input must either parse or fail with a BuildError that points inside the file.
 import RochSite
+import FuzzDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -35,17 +36,8 @@ func lineCount(_ text: String) -> Int {
     return lines
 }
 
-// SwiftPM links every executable with `main` aliased to `<Module>_main` (--defsym on Linux) and
-// -parse-as-library gives no such symbol, so this target provides it and hands over to libFuzzer's
-// driver (the same thing libFuzzer's own main() does).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
+// SwiftPM's entry point for this executable (see FuzzDriver).
 @_cdecl("FuzzFrontMatter_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
