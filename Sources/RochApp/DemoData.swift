@@ -1,7 +1,10 @@
 import Foundation
+import RochCore
 import RochStore
 
-/// Demo data for `make dev`: the Roch team. Idempotent (keyed on natural keys).
+/// Demo data for `make dev`: the Roch team, and one wedding in preparation with its vendors, who
+/// waits on whom, a vendor payment and the client's timeline, so the vendor board and the portal
+/// have something true to show. Idempotent (keyed on natural keys).
 public enum DemoData {
     public struct StaffMember: Sendable {
         public var email: String
@@ -27,7 +30,93 @@ public enum DemoData {
                     ON CONFLICT (email) DO NOTHING
                     """, m.email, m.name, m.phone, m.role)
             }
-            return "demo data: \(added) team member\(added == 1 ? "" : "s") added (\(team.count) in the demo team)"
+            let wedding = try DemoWedding.load(c, coordinatorEmail: team[1].email, today: IST.day(of: Date()))
+            return "demo data: \(added) team member\(added == 1 ? "" : "s") added (\(team.count) in the demo team); " + wedding
         }
+    }
+}
+
+/// Ananya and Rohan's wedding in Udaipur, six weeks away, in active preparation: six vendors, a
+/// dependency chain in which the decorator waits on the caterer's menu and the florist and lighting
+/// wait on the decorator, and one vendor advance paid.
+enum DemoWedding {
+    static let publicID = "demo_wedding_ananya_rohan"
+    static let clientPhone = "+919876500001"
+
+    struct Vendor {
+        let name, category, phone, role: String
+        let status: VendorAssignmentStatus
+        let text: String?
+        let daysBeforeEvent: Int
+        let agreed: Int64   // rupees
+    }
+
+    static let vendors: [Vendor] = [
+        Vendor(name: "Lake Palace Lawns", category: "venue", phone: "+919414000101", role: "Venue", status: .delivered,
+               text: "Lawn booked for the sangeet and the wedding", daysBeforeEvent: 40, agreed: 450_000),
+        Vendor(name: "Sharma Caterers", category: "caterer", phone: "+919414000102", role: "Caterer", status: .pending,
+               text: "menu not confirmed", daysBeforeEvent: 21, agreed: 380_000),
+        Vendor(name: "Marigold Decor", category: "decorator", phone: "+919414000103", role: "Decorator", status: .pending,
+               text: nil, daysBeforeEvent: 14, agreed: 220_000),
+        Vendor(name: "Bloom & Petal", category: "florist", phone: "+919414000104", role: "Florist", status: .pending,
+               text: nil, daysBeforeEvent: 3, agreed: 90_000),
+        Vendor(name: "Candid Frames", category: "photographer", phone: "+919414000105", role: "Photographer",
+               status: .confirmed, text: "Pre-wedding shoot scheduled", daysBeforeEvent: 30, agreed: 150_000),
+        Vendor(name: "Rhythm House", category: "entertainment", phone: "+919414000106", role: "Lighting and sound",
+               status: .pending, text: nil, daysBeforeEvent: 7, agreed: 75_000),
+    ]
+
+    /// (dependent role, required role): the decorator needs the caterer's layout, the florist and
+    /// lighting follow the decor, the caterer works to the venue's kitchen plan.
+    static let dependencies: [(String, String)] = [
+        ("Caterer", "Venue"), ("Decorator", "Caterer"), ("Decorator", "Venue"), ("Florist", "Decorator"),
+        ("Lighting and sound", "Decorator"),
+    ]
+
+    static func load(_ c: Connection, coordinatorEmail: String, today: CalendarDay) throws -> String {
+        if try c.query("SELECT 1 FROM bookings WHERE public_id = $1", publicID).first != nil {
+            return "demo wedding already there"
+        }
+        let eventDate = today.adding(days: 42)
+        let client: Int64 = try c.query("""
+            INSERT INTO clients (phone, name, email, whatsapp_consent) VALUES ($1, 'Ananya Rao', 'ananya.rao@example.com', true)
+            ON CONFLICT (phone) DO UPDATE SET name = EXCLUDED.name RETURNING id
+            """, clientPhone).first!.decode("id")
+        let booking: Int64 = try c.query("""
+            INSERT INTO bookings (public_id, client_id, state, event_type, event_date, city, venue, guests, budget, coordinator_id)
+            VALUES ($1, $2, 'active_preparation', 'wedding', $3::date, 'Udaipur', 'Lake Palace Lawns', 350, '25l_50l',
+                    (SELECT id FROM staff_users WHERE email = $4))
+            RETURNING id
+            """, publicID, client, eventDate.description, coordinatorEmail).first!.decode("id")
+        let history: [(BookingState?, BookingState, String, String)] = [
+            (nil, .enquiry, "create", "Enquiry received"), (.enquiry, .discussion, BookingEvent.discuss.rawValue, "Discussion scheduled"),
+            (.discussion, .proposalSent, BookingEvent.sendProposal.rawValue, "Proposal sent"),
+            (.proposalSent, .depositPaid, BookingEvent.depositPaid.rawValue, "Deposit received"),
+            (.depositPaid, .activePreparation, BookingEvent.startPreparation.rawValue, "Preparation has started"),
+        ]
+        for (from, to, event, title) in history {
+            try c.execute("""
+                INSERT INTO booking_transitions (booking_id, from_state, to_state, event, actor, note) VALUES ($1, $2, $3, $4, 'demo', 'demo data')
+                """, booking, from?.rawValue, to.rawValue, event)
+            _ = try TimelineRepository.append(c, bookingID: booking, kind: "status", title: title, body: "")
+        }
+        var ids: [String: Int64] = [:]
+        for v in vendors {
+            let vendor = try VendorRepository.insertVendor(c, NewVendor(name: v.name, category: v.category, phone: v.phone))
+            let a = try VendorRepository.insertAssignment(c, NewVendorAssignment(
+                bookingID: booking, vendorID: vendor.id, role: v.role, status: v.status,
+                milestoneDate: eventDate.adding(days: -v.daysBeforeEvent), milestoneText: v.text,
+                amountAgreed: Money(rupees: v.agreed), paymentDueOn: eventDate.adding(days: -v.daysBeforeEvent)))
+            ids[v.role] = a.id
+        }
+        for (dependent, required) in dependencies {
+            _ = try VendorRepository.addDependency(c, dependent: ids[dependent]!, required: ids[required]!)
+        }
+        _ = try VendorPayables.record(c, NewVendorPayment(
+            assignmentID: ids["Venue"]!, amount: Money(rupees: 150_000), paidOn: today.adding(days: -10), method: "bank_transfer",
+            reference: "DEMO-NEFT-0001", note: "Advance for the lawn", recordedBy: "demo"))
+        _ = try TimelineRepository.append(c, bookingID: booking, kind: "vendor", title: "Your venue has been confirmed",
+                                          body: "Lake Palace Lawns is booked for the sangeet and the wedding.")
+        return "demo wedding added (booking \(publicID), \(vendors.count) vendors; `roch portal-link --phone \(clientPhone)` opens its portal)"
     }
 }
