@@ -75,6 +75,21 @@ public final class Connection: @unchecked Sendable {
         return value
     }
 
+    /// Runs `body` with session settings changed (planner switches for one query, say) and puts
+    /// the previous values back afterwards, whether `body` returns or throws. Inside a transaction
+    /// that fails, the rollback restores them as well.
+    public func withSettings<T>(_ settings: KeyValuePairs<String, String>, _ body: (Connection) throws -> T) throws -> T {
+        var previous: [(String, String)] = []
+        defer {
+            for (name, value) in previous.reversed() { _ = try? query("SELECT set_config($1, $2, false)", name, value) }
+        }
+        for (name, value) in settings {
+            let row = try query("SELECT current_setting($1) AS previous, set_config($1, $2, false)", name, value).first
+            previous.append((name, try row?.decode("previous") ?? value))
+        }
+        return try body(self)
+    }
+
     /// Like `transaction`, but runs it again (up to `attempts` times) on serialization failures and deadlocks.
     public func retryingTransaction<T>(_ isolation: IsolationLevel = .serializable, attempts: Int = 5,
                                        _ body: (Connection) throws -> T) throws -> T {

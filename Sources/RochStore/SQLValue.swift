@@ -9,6 +9,35 @@ public protocol SQLEncodable: Sendable {
 /// A value read from a result column (text format). NULL is handled by `Row` before this is called.
 public protocol SQLDecodable {
     init(sqlText: String) throws
+    /// The same from the value's UTF-8 bytes in libpq's buffer. The default makes a String and
+    /// calls `init(sqlText:)`; integers and arrays read the bytes directly.
+    init(sqlBytes: UnsafeRawBufferPointer) throws
+}
+
+extension SQLDecodable {
+    public init(sqlBytes: UnsafeRawBufferPointer) throws { try self.init(sqlText: String(decoding: sqlBytes, as: UTF8.self)) }
+}
+
+/// Reads a decimal integer (optional sign, digits only) from bytes; nil if it is not one or overflows.
+func parseInteger<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, as: T.Type) -> T? {
+    var i = 0
+    var negative = false
+    if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+        negative = first == UInt8(ascii: "-")
+        i = 1
+    }
+    guard i < bytes.count else { return nil }
+    var value: T = 0
+    while i < bytes.count {
+        let d = bytes[i] &- UInt8(ascii: "0")
+        guard d < 10 else { return nil }
+        let (m, o1) = value.multipliedReportingOverflow(by: 10)
+        let (v, o2) = negative ? m.subtractingReportingOverflow(T(d)) : m.addingReportingOverflow(T(d))
+        guard !o1, !o2 else { return nil }
+        value = v
+        i += 1
+    }
+    return value
 }
 
 public typealias SQLValue = SQLEncodable & SQLDecodable
@@ -28,6 +57,10 @@ extension Int: SQLValue {
         guard let v = Int(sqlText) else { throw decodingError(Int.self, sqlText) }
         self = v
     }
+    public init(sqlBytes: UnsafeRawBufferPointer) throws {
+        guard let v = parseInteger(sqlBytes, as: Int.self) else { throw decodingError(Int.self, String(decoding: sqlBytes, as: UTF8.self)) }
+        self = v
+    }
 }
 
 extension Int32: SQLValue {
@@ -36,12 +69,20 @@ extension Int32: SQLValue {
         guard let v = Int32(sqlText) else { throw decodingError(Int32.self, sqlText) }
         self = v
     }
+    public init(sqlBytes: UnsafeRawBufferPointer) throws {
+        guard let v = parseInteger(sqlBytes, as: Int32.self) else { throw decodingError(Int32.self, String(decoding: sqlBytes, as: UTF8.self)) }
+        self = v
+    }
 }
 
 extension Int64: SQLValue {
     public var sqlText: String? { String(self) }
     public init(sqlText: String) throws {
         guard let v = Int64(sqlText) else { throw decodingError(Int64.self, sqlText) }
+        self = v
+    }
+    public init(sqlBytes: UnsafeRawBufferPointer) throws {
+        guard let v = parseInteger(sqlBytes, as: Int64.self) else { throw decodingError(Int64.self, String(decoding: sqlBytes, as: UTF8.self)) }
         self = v
     }
 }
@@ -162,41 +203,63 @@ extension Array: SQLEncodable where Element: SQLEncodable {
 
 extension Array: SQLDecodable where Element: SQLDecodable {
     public init(sqlText: String) throws {
-        self = try PostgresArray.parse(sqlText).map { item in
-            guard let item else { throw decodingError([Element].self, sqlText) }
-            return try Element(sqlText: item)
+        var text = sqlText
+        self = try text.withUTF8 { try Self(sqlBytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    public init(sqlBytes: UnsafeRawBufferPointer) throws {
+        var out: [Element] = []
+        try PostgresArray.forEach(sqlBytes) { item in
+            guard let item else { throw decodingError([Element].self, String(decoding: sqlBytes, as: UTF8.self)) }
+            out.append(try Element(sqlBytes: item))
         }
+        self = out
     }
 }
 
 enum PostgresArray {
     /// Parses a one-dimensional array literal: `{a,"b c",NULL,"d\"e"}`.
     static func parse(_ text: String) throws -> [String?] {
-        let u = Array(text.unicodeScalars)
-        guard u.first == "{", u.last == "}" else { throw decodingError([String].self, text) }
         var items: [String?] = []
+        var text = text
+        try text.withUTF8 { buffer in
+            try forEach(UnsafeRawBufferPointer(buffer)) { item in items.append(item.map { String(decoding: $0, as: UTF8.self) }) }
+        }
+        return items
+    }
+
+    /// Calls `body` with each element's bytes (nil for NULL) of a one-dimensional array literal.
+    /// Unquoted elements are passed in place; quoted ones are unescaped into a scratch buffer.
+    static func forEach(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) throws -> Void) throws {
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""),
+            backslash = UInt8(ascii: "\\")
+        guard bytes.count >= 2, bytes.first == open, bytes.last == close else {
+            throw decodingError([String].self, String(decoding: bytes, as: UTF8.self))
+        }
+        let end = bytes.count - 1
         var i = 1
-        let end = u.count - 1
-        if end == 1 { return [] }
+        if end == 1 { return }
+        var scratch: [UInt8] = []
         while i < end {
-            var item = ""
-            var quoted = false
-            if u[i] == "\"" {
-                quoted = true
+            if bytes[i] == quote {
+                scratch.removeAll(keepingCapacity: true)
                 i += 1
-                while i < end, u[i] != "\"" {
-                    if u[i] == "\\" { i += 1 }
-                    if i < end { item.unicodeScalars.append(u[i]) }
+                while i < end, bytes[i] != quote {
+                    if bytes[i] == backslash { i += 1 }
+                    if i < end { scratch.append(bytes[i]) }
                     i += 1
                 }
                 i += 1 // closing quote
+                try scratch.withUnsafeBytes { try body($0) }
             } else {
-                while i < end, u[i] != "," { item.unicodeScalars.append(u[i]); i += 1 }
+                let start = i
+                while i < end, bytes[i] != comma { i += 1 }
+                let item = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+                let isNull = item.count == 4 && item.elementsEqual("NULL".utf8)
+                try body(isNull ? nil : item)
             }
-            items.append(!quoted && item == "NULL" ? nil : item)
-            if i < end, u[i] == "," { i += 1 }
+            if i < end, bytes[i] == comma { i += 1 }
         }
-        return items
     }
 }
 

@@ -73,7 +73,24 @@ struct VendorBenchCommand: ParsableCommand {
             SELECT id FROM bookings WHERE state = 'active_preparation' ORDER BY id LIMIT 1
             """).first!.decode("id")
         let blockedRows = try VendorGraphQueries.blocked(c, .activeEvents).count
-        report("blocked (all active events, \(blockedRows) blocked)") { _ = try VendorGraphQueries.blocked(c, .activeEvents) }
+        // The yardstick measured in the same run: the rows the blocked query starts from, read flat
+        // (open assignments of the active events, their dependencies, both ends' names), with no
+        // recursion and no aggregation. The ratio says what the graph work costs on this machine.
+        let flat = """
+            SELECT s.id, s.booking_id, s.label, v.name, r.role AS required_role, r.milestone_text AS required_text
+            FROM (\(VendorGraphScope.activeEvents.openAssignments)) s
+            JOIN vendors v ON v.id = s.vendor_id
+            LEFT JOIN vendor_dependencies d ON d.dependent_assignment_id = s.id
+            LEFT JOIN vendor_assignments r ON r.id = d.required_assignment_id
+            """
+        let flatMedian = report("flat read of the same rows (yardstick: no recursion, no aggregation)") { _ = try c.query(flat) }
+        let blockedMedian = report("blocked (all active events, \(blockedRows) blocked)") { _ = try VendorGraphQueries.blocked(c, .activeEvents) }
+        report("blocked, the query alone (rows received, not decoded)") {
+            _ = try c.withSettings(VendorGraphQueries.blockedSettings) { c in try c.query(VendorGraphQueries.blockedSQL(.activeEvents)) }
+        }
+        if let flatMedian, let blockedMedian {
+            print(String(format: "vendors: blocked query = %.1f x the flat read of the same rows", blockedMedian / flatMedian))
+        }
         report("critical paths (all active events)") { _ = try VendorGraphQueries.criticalPaths(c, .activeEvents) }
         report("schedule conflicts (all active events)") { _ = try VendorGraphQueries.scheduleConflicts(c, .activeEvents) }
         report("blocked (one booking)") { _ = try VendorGraphQueries.blocked(c, .booking(sample)) }
@@ -84,7 +101,10 @@ struct VendorBenchCommand: ParsableCommand {
         ]
         for (title, sql, parameters) in plans {
             print("plan (\(title)):")
-            for row in try c.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, parameters) {
+            let plan = try c.withSettings(VendorGraphQueries.blockedSettings) { c in
+                try c.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, parameters)
+            }
+            for row in plan {
                 let line: String = try row.decode("QUERY PLAN")
                 if line.contains("Index") || line.contains("Seq Scan") || line.contains("Recursive") || line.contains("Execution Time") {
                     print("  " + line)
@@ -93,8 +113,9 @@ struct VendorBenchCommand: ParsableCommand {
         }
     }
 
-    /// Runs `body` once to warm up, then `runs` times; prints the median and the spread.
-    func report(_ title: String, _ body: () throws -> Void) {
+    /// Runs `body` once to warm up, then `runs` times; prints the median and the spread, returns the median.
+    @discardableResult
+    func report(_ title: String, _ body: () throws -> Void) -> Double? {
         do {
             try body()
             var times: [Double] = []
@@ -106,8 +127,10 @@ struct VendorBenchCommand: ParsableCommand {
             times.sort()
             print("vendors: \(title): " + String(format: "median %.2f ms (min %.2f, max %.2f, %d runs)", times[times.count / 2],
                                                    times.first!, times.last!, times.count))
+            return times[times.count / 2]
         } catch {
             print("vendors: \(title): failed: \(error)")
+            return nil
         }
     }
 }

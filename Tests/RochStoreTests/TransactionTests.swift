@@ -31,6 +31,30 @@ struct Boom: Error {}
         #expect(try count() == 1)
     }
 
+    func setting(_ name: String) throws -> String {
+        try connection.query("SELECT current_setting($1) AS v", name).first!.decode("v")
+    }
+
+    @Test func settingsChangedForOneQueryAreRestoredWhetherItReturnsOrThrows() throws {
+        let during: String = try connection.withSettings(["enable_mergejoin": "off", "work_mem": "1MB"]) { _ in
+            try setting("enable_mergejoin") + " " + setting("work_mem")
+        }
+        #expect(during == "off 1MB")
+        #expect(try setting("enable_mergejoin") == "on")
+        #expect(try setting("work_mem") == "4MB")
+
+        #expect(throws: Boom.self) { try connection.withSettings(["enable_mergejoin": "off"]) { _ in throw Boom() } }
+        #expect(try setting("enable_mergejoin") == "on")
+
+        // Inside a transaction whose query fails, the rollback puts the value back.
+        #expect(throws: PostgresError.self) {
+            try connection.transaction { c in
+                try c.withSettings(["enable_mergejoin": "off"]) { c in try c.execute("SELECT 1/0") }
+            }
+        }
+        #expect(try setting("enable_mergejoin") == "on")
+    }
+
     @Test func uniqueViolationMapsToItsTypedError() throws {
         try connection.execute("INSERT INTO clients (phone) VALUES ($1)", "+919000000001")
         do {

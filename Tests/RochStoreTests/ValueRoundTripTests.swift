@@ -54,6 +54,27 @@ import Testing
         #expect(try row.decode("at") == Date(timeIntervalSince1970: 1_795_582_800))
     }
 
+    @Test func integersAreReadFromTheBytesWithTheirLimitsAndRefusals() throws {
+        let row = try connection.query("""
+            SELECT (-9223372036854775808)::bigint AS min, 9223372036854775807::bigint AS max, 0 AS zero,
+                   '99999999999'::text AS too_big_for_int32, '12a'::text AS junk, ''::text AS empty, '-'::text AS sign,
+                   ARRAY[NULL, 1]::bigint[] AS with_null, '{"a,b","NULL","",c}'::text[] AS mixed,
+                   ARRAY['ञ', 'x"y\\z']::text[] AS unicode
+            """).first!
+        #expect(try row.decode("min") == Int64.min)
+        #expect(try row.decode("max") == Int64.max)
+        #expect(try row.decode("zero") == 0)
+        #expect(throws: PostgresError.self) { let _: Int32 = try row.decode("too_big_for_int32") }
+        #expect(try row.decode("too_big_for_int32") == Int64(99_999_999_999))
+        for column in ["junk", "empty", "sign"] {
+            #expect(throws: PostgresError.self) { let _: Int64 = try row.decode(column) }
+        }
+        // a NULL element cannot become an Int64
+        #expect(throws: PostgresError.self) { let _: [Int64] = try row.decode("with_null") }
+        #expect(try row.decode("mixed") == ["a,b", "NULL", "", "c"])
+        #expect(try row.decode("unicode") == ["ञ", "x\"y\\z"])
+    }
+
     @Test func sqlInjectionAttemptsAreStoredVerbatim() throws {
         let hostile = [
             "Robert'); DROP TABLE things;--",
