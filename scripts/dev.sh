@@ -17,5 +17,9 @@ has() { "$bin/roch" help "$1" >/dev/null 2>&1; }
 if has build; then "$bin/roch" build --watch & pids+=($!); fi
 if has worker; then "$bin/roch" worker & pids+=($!); fi
 echo "Roch Events dev server: http://127.0.0.1:$port  (database: $DATABASE_URL)"
+# The demo client's portal (roch seed's wedding): a fresh magic link on every start.
+if link=$(SITE_URL="http://127.0.0.1:$port" "$bin/roch" portal-link --phone +919876500001 2>/dev/null); then
+  echo "Demo client portal (Ananya Rao's wedding): $link"
+fi
 "$bin/roch" serve --port "$port" --live-reload & pids+=($!)
 wait -n "${pids[@]}"

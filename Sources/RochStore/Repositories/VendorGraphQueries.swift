@@ -7,33 +7,29 @@ public enum VendorGraphScope: Sendable, Equatable {
     /// Every booking whose event is confirmed and not yet over (deposit_paid, active_preparation).
     case activeEvents
 
-    /// Constant SQL (no values spliced) restricting `vendor_assignments a` to the scope; `$1` is the booking id.
-    var assignmentFilter: String {
-        switch self {
-        case .booking: return "a.booking_id = $1"
-        case .activeEvents:
-            return "a.booking_id IN (SELECT id FROM bookings WHERE state IN ('deposit_paid', 'active_preparation'))"
-        }
-    }
-
-    /// The unfinished assignments of the scope with the columns the blocked query needs, `label`
-    /// being how a reason names one ("Caterer: menu not confirmed"). For all active events it walks
-    /// the active bookings and reads each one's open assignments through the partial index
-    /// `vendor_assignments_open` (OFFSET 0 keeps that a per-booking index scan; flattened, the
-    /// planner prefers a scan of the whole table, most of which belongs to other events).
-    public var openAssignments: String {
-        let columns = "a.id, a.booking_id, a.role, a.vendor_id, \(VendorGraphQueries.waitText("a")) AS label"
+    /// Constant SQL (no values spliced) selecting `columns` of the scope's assignments (alias `a`),
+    /// only the unfinished ones when `open`; `$1` is the booking id. For all active events it walks
+    /// the active bookings and reads each one's assignments through an index (`vendor_assignments_open`
+    /// for open ones, `vendor_assignments_booking` otherwise): OFFSET 0 keeps that a per-booking
+    /// index scan, where the flattened join has the planner scan every assignment Roch ever made.
+    func assignments(open: Bool, columns: String) -> String {
+        let status = open ? "a.status NOT IN ('delivered', 'cancelled')" : "a.status <> 'cancelled'"
         switch self {
         case .booking:
-            return "SELECT \(columns) FROM vendor_assignments a WHERE a.booking_id = $1 AND a.status NOT IN ('delivered', 'cancelled')"
+            return "SELECT \(columns) FROM vendor_assignments a WHERE a.booking_id = $1 AND \(status)"
         case .activeEvents:
             return """
                 SELECT \(columns) FROM bookings b
-                    CROSS JOIN LATERAL (SELECT * FROM vendor_assignments a
-                                        WHERE a.booking_id = b.id AND a.status NOT IN ('delivered', 'cancelled') OFFSET 0) a
+                    CROSS JOIN LATERAL (SELECT * FROM vendor_assignments a WHERE a.booking_id = b.id AND \(status) OFFSET 0) a
                     WHERE b.state IN ('deposit_paid', 'active_preparation')
                 """
         }
+    }
+
+    /// The unfinished assignments of the scope with what the blocked query needs, `label` being how
+    /// a reason names one ("Caterer: menu not confirmed").
+    public var openAssignments: String {
+        assignments(open: true, columns: "a.id, a.booking_id, a.role, a.vendor_id, \(VendorGraphQueries.waitText("a")) AS label")
     }
 
     var parameters: [SQLEncodable?] {
@@ -162,11 +158,10 @@ public enum VendorGraphQueries {
                r.milestone_date::text AS required_date,
                a.role || ' is due on ' || a.milestone_date::text || ' but waits on ' || r.role || ', due later on '
                    || r.milestone_date::text AS reason
-        FROM vendor_assignments a
+        FROM (\(scope.assignments(open: false, columns: "a.id, a.booking_id, a.role, a.milestone_date"))) a
         JOIN vendor_dependencies d ON d.dependent_assignment_id = a.id
         JOIN vendor_assignments r ON r.id = d.required_assignment_id
-        WHERE \(scope.assignmentFilter) AND a.status <> 'cancelled' AND r.status <> 'cancelled'
-          AND a.milestone_date < r.milestone_date
+        WHERE r.status <> 'cancelled' AND a.milestone_date < r.milestone_date
         ORDER BY a.booking_id, a.id, r.id
         """
     }
@@ -193,8 +188,7 @@ public enum VendorGraphQueries {
         """
         WITH RECURSIVE
         scope AS (
-            SELECT a.id, a.booking_id FROM vendor_assignments a
-            WHERE \(scope.assignmentFilter) AND a.status NOT IN ('delivered', 'cancelled')
+            \(scope.assignments(open: true, columns: "a.id, a.booking_id"))
         ),
         edges AS (
             SELECT d.dependent_assignment_id AS dependent, d.required_assignment_id AS required
