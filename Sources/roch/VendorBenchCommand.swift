@@ -86,7 +86,7 @@ struct VendorBenchCommand: ParsableCommand {
         let flatMedian = report("flat read of the same rows (yardstick: no recursion, no aggregation)") { _ = try c.query(flat) }
         let blockedMedian = report("blocked (all active events, \(blockedRows) blocked)") { _ = try VendorGraphQueries.blocked(c, .activeEvents) }
         report("blocked, the query alone (rows received, not decoded)") {
-            _ = try c.withSettings(VendorGraphQueries.blockedSettings) { c in try c.query(VendorGraphQueries.blockedSQL(.activeEvents)) }
+            _ = try c.withSettings(VendorGraphQueries.blockedSettings(.activeEvents)) { c in try c.query(VendorGraphQueries.blockedSQL(.activeEvents)) }
         }
         if let flatMedian, let blockedMedian {
             print(String(format: "vendors: blocked query = %.1f x the flat read of the same rows", blockedMedian / flatMedian))
@@ -101,7 +101,8 @@ struct VendorBenchCommand: ParsableCommand {
         ]
         for (title, sql, parameters) in plans {
             print("plan (\(title)):")
-            let plan = try c.withSettings(VendorGraphQueries.blockedSettings) { c in
+            let scope: VendorGraphScope = parameters.isEmpty ? .activeEvents : .booking(sample)
+            let plan = try c.withSettings(VendorGraphQueries.blockedSettings(scope)) { c in
                 try c.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, parameters)
             }
             for row in plan {

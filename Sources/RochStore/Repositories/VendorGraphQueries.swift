@@ -139,11 +139,14 @@ public enum VendorGraphQueries {
 
     /// The planner cannot estimate a recursive CTE (it guesses ten times its first step), so it
     /// sorts `waits` for a merge join on every step of the walk; a hash join builds one table and
-    /// reuses it. Merge joins are turned off for this one query only (a quarter of its time).
-    public static let blockedSettings: KeyValuePairs<String, String> = ["enable_mergejoin": "off"]
+    /// reuses it. Merge joins are turned off for this one query over all active events (a quarter
+    /// of its time); one booking's graph is a few dozen rows, not worth the two round trips.
+    public static func blockedSettings(_ scope: VendorGraphScope) -> KeyValuePairs<String, String> {
+        scope == .activeEvents ? ["enable_mergejoin": "off"] : [:]
+    }
 
     public static func blocked(_ c: Connection, _ scope: VendorGraphScope) throws -> [BlockedVendorAssignment] {
-        try c.withSettings(blockedSettings) { c in try c.query(blockedSQL(scope), scope.parameters) }.map { row in
+        try c.withSettings(blockedSettings(scope)) { c in try c.query(blockedSQL(scope), scope.parameters) }.map { row in
             BlockedVendorAssignment(bookingID: try row.decode("booking_id"), id: try row.decode("id"), role: try row.decode("role"),
                                     vendorName: try row.decode("vendor_name"), waitsOn: try row.decode("waits_on"),
                                     rootCauses: try row.decode("root_causes"), reason: try row.decode("reason"),
