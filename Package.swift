@@ -24,6 +24,7 @@ var targets: [Target] = [
     // Edges: each may import RochCore and its own shims, never each other.
     .target(name: "RochHTTP", dependencies: ["RochCore"] + nio + [
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
     ]),
     .target(name: "RochStore", dependencies: [

@@ -29,7 +29,8 @@ public struct Response: Sendable {
     }
 }
 
-/// Where a streaming response writes its chunks; each write reaches the client before it returns.
+/// Where a streaming response writes its chunks. Each write is flushed towards the client at once;
+/// it returns without waiting for the client unless the client has fallen behind (back-pressure).
 public protocol StreamWriter: Sendable {
     func write(_ bytes: [UInt8]) async throws
     /// True once the client has gone away; long streams check it between events.

@@ -176,22 +176,21 @@ final class DevHTTPHandler: ChannelInboundHandler {
     }
 }
 
-/// A dev-server stream: each write is one HTTP chunk, flushed at once.
+/// A dev-server stream: each write is one HTTP chunk, flushed at once; a write waits only while the
+/// client is behind (BoundedChannelWriter).
 final class ChannelStreamWriter: StreamWriter, @unchecked Sendable {
     let channel: Channel
-    private let lock = NSLock()
-    private var failed = false
-    init(channel: Channel) { self.channel = channel }
-    var isClosed: Bool { lock.withLock { failed } || !channel.isActive }
+    private let output: BoundedChannelWriter
+    init(channel: Channel) {
+        self.channel = channel
+        output = BoundedChannelWriter(channel: channel)
+    }
+    var isClosed: Bool { output.hasFailed || !channel.isActive }
     func write(_ bytes: [UInt8]) async throws {
         guard !bytes.isEmpty else { return }
         guard !isClosed else { throw CancellationError() }
-        do {
-            try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes)))).get()
-        } catch {
-            lock.withLock { failed = true }
-            throw error
-        }
+        // the chunk header and trailing CRLF NIOHTTP1 adds: about 8 bytes
+        try await output.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), size: bytes.count + 8)
     }
 }
 

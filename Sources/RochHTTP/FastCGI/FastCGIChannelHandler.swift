@@ -129,35 +129,3 @@ public final class FastCGIChannelHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 }
-
-/// A FastCGI request's output: each write is STDOUT records, flushed before `write` returns.
-final class FastCGIStreamWriter: StreamWriter, @unchecked Sendable {
-    private let channel: Channel
-    private let requestId: UInt16
-    private let lock = NSLock()
-    private var closed = false
-
-    init(channel: Channel, requestId: UInt16) {
-        self.channel = channel
-        self.requestId = requestId
-    }
-
-    var isClosed: Bool { lock.withLock { closed } || !channel.isActive }
-
-    func markClosed() { lock.withLock { closed = true } }
-
-    func write(_ bytes: [UInt8]) async throws {
-        guard !bytes.isEmpty else { return }
-        guard !isClosed else { throw CancellationError() }
-        try await writeRaw(FastCGIRecord.stream(.stdout, requestId: requestId, bytes))
-    }
-
-    func writeRaw(_ records: [UInt8]) async throws {
-        do {
-            try await channel.writeAndFlush(channel.allocator.buffer(bytes: records)).get()
-        } catch {
-            markClosed()
-            throw error
-        }
-    }
-}
