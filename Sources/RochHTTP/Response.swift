@@ -9,7 +9,8 @@ public struct Response: Sendable {
     public enum Body: Sendable {
         case bytes([UInt8])
         /// A streamed body. The runtime calls the closure with a writer and flushes every write
-        /// to the client at once; the stream ends when the closure returns or throws.
+        /// to the client at once; the stream ends when the closure returns or throws. Under FastCGI
+        /// and `roch serve` the closure runs on the connection's event loop: it may await, never block.
         case stream(@Sendable (StreamWriter) async throws -> Void)
     }
 

@@ -36,6 +36,9 @@ struct FastCGITestConnection {
                 out += records
                 if records.contains(where: { $0.type == .endRequest && $0.requestId == id }) { return out }
             } else {
+                // A stream body runs on the channel's loop; work it schedules from inside the testing
+                // loop (outside a run) waits for the next run.
+                await channel.testingEventLoop.run()
                 try await Task.sleep(nanoseconds: 2_000_000)
             }
         }

@@ -164,8 +164,10 @@ final class DevHTTPHandler: ChannelInboundHandler {
                 }
             case .stream(let body):
                 let writer = ChannelStreamWriter(channel: channel)
-                do { try await body(writer) } catch {
-                    if !writer.isClosed { log("\(request.method) \(request.path): stream ended with \(String(reflecting: error))") }
+                await onEventLoop(channel.eventLoop) {
+                    do { try await body(writer) } catch {
+                        if !writer.isClosed { log("\(request.method) \(request.path): stream ended with \(String(reflecting: error))") }
+                    }
                 }
             }
             try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
@@ -194,16 +196,17 @@ final class ChannelStreamWriter: StreamWriter, @unchecked Sendable {
     }
 }
 
-/// `/__roch/reload`: an event when anything under public/ changes (mtime poll every 300 ms).
+/// `/__roch/reload`: an event when anything under public/ changes (mtime poll every 300 ms; the
+/// directory walk runs off the event loop the stream lives on).
 enum LiveReload {
     static func stream(watching directory: String) -> Response {
         Response.eventStream { sse in
             try await sse.retry(milliseconds: 1000)
-            var last = snapshot(directory)
+            var last = await Task.detached { snapshot(directory) }.value
             var ticks = 0
             while !sse.isClosed {
                 try await Task.sleep(nanoseconds: 300_000_000)
-                let now = snapshot(directory)
+                let now = await Task.detached { snapshot(directory) }.value
                 if now != last {
                     last = now
                     try await sse.send(ServerSentEvent(event: "reload", data: "changed"))

@@ -30,7 +30,8 @@ public final class InFlightCounter: @unchecked Sendable {
     func end() { lock.withLock { count -= 1 } }
 }
 
-/// Runs FastCGI requests through the function: each request is a Task; its writes go straight to the channel.
+/// Runs FastCGI requests through the function: each request is a Task; a streamed body runs on the
+/// connection's event loop and its writes go straight to the channel.
 public final class FastCGIChannelHandler: ChannelInboundHandler {
     public typealias InboundIn = FastCGIRecord
     public typealias OutboundOut = ByteBuffer
@@ -82,7 +83,9 @@ public final class FastCGIChannelHandler: ChannelInboundHandler {
                 if request.method != "HEAD" { head += b }
                 try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))
             case .stream(let body):
-                if (try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))) != nil {
+                // The head too is written from the loop, so nothing the body writes can overtake it.
+                await onEventLoop(channel.eventLoop) {
+                    guard (try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))) != nil else { return }
                     do { try await body(writer) } catch {
                         if !writer.isClosed { log("\(request.method) \(request.path): stream ended with \(String(reflecting: error))") }
                     }
