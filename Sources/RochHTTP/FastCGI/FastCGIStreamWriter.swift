@@ -7,10 +7,10 @@ final class FastCGIStreamWriter: StreamWriter, @unchecked Sendable {
     private let requestId: UInt16
     private let output: BoundedChannelWriter
 
-    init(channel: Channel, requestId: UInt16, limit: Int = BoundedChannelWriter.defaultLimit) {
+    init(channel: Channel, requestId: UInt16) {
         self.channel = channel
         self.requestId = requestId
-        self.output = BoundedChannelWriter(channel: channel, limit: limit)
+        self.output = BoundedChannelWriter(channel: channel)
     }
 
     var isClosed: Bool { output.hasFailed || !channel.isActive }
