@@ -24,6 +24,7 @@ var targets: [Target] = [
     // Edges: each may import RochCore and its own shims, never each other.
     .target(name: "RochHTTP", dependencies: ["RochCore"] + nio + [
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
     ]),
     .target(name: "RochStore", dependencies: [
@@ -62,6 +63,13 @@ var targets: [Target] = [
     ] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/RochTestSupport"),
     // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
     .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
+    // The load client of bench/portal.sh (`roch-sse-load`): N portal event streams over FastCGI or HTTP.
+    .executableTarget(name: "roch-sse-load", dependencies: [
+        "RochHTTP", "RochStore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+    ] + nio, path: "Tests/RochBench"),
 
     .testTarget(name: "RochCoreTests", dependencies: ["RochCore"]),
     .testTarget(name: "RochHTTPTests", dependencies: ["RochHTTP", "RochCore"] + nio + [
@@ -70,6 +78,7 @@ var targets: [Target] = [
     .testTarget(name: "RochStoreTests", dependencies: ["RochStore", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochSiteTests", dependencies: ["RochSite", "RochCore"]),
     .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"]),
+    .testTarget(name: "RochBenchTests", dependencies: ["roch-sse-load", "RochHTTP", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
     .testTarget(name: "RochAppTests", dependencies: [
         "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochTestSupport",
         // the portal's contract test reads docs/portal-api.yaml; its access tests hash with SHA-256

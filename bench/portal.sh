@@ -3,14 +3,16 @@
 # (one LISTEN connection fans out to all of them), one update committed at a time, time until the
 # last stream has it (p50/p99 from the start of the commit), and responder memory per open stream.
 # Run by scripts/bench.sh (release build, DATABASE_URL exported). Figures only, no thresholds.
-#   PORTAL_BENCH_STREAMS (10000)  PORTAL_BENCH_UPDATES (5)  PORTAL_BENCH_CLIENT_PROCESSES (2)
+# The load client is roch-sse-load (Tests/RochBench, built with the release build): one event-loop
+# thread, so it leaves the cores to the server it measures.
+#   PORTAL_BENCH_STREAMS (10000)  PORTAL_BENCH_UPDATES (5)  PORTAL_BENCH_CLIENT_THREADS (1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 streams=${PORTAL_BENCH_STREAMS:-10000}
 updates=${PORTAL_BENCH_UPDATES:-5}
-procs=${PORTAL_BENCH_CLIENT_PROCESSES:-2}
+threads=${PORTAL_BENCH_CLIENT_THREADS:-1}
 bin=.build/release
-[ -x "$bin/portal-events" ] || { echo "build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
+[ -x "$bin/portal-events" ] && [ -x "$bin/roch-sse-load" ] || { echo "build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server (scripts/bench.sh starts one)}"
 
 ulimit -n "$(ulimit -Hn)"
@@ -40,14 +42,14 @@ SQL
 )"
 
 cpus=$(nproc)
-echo "portal-events: $streams streams, $updates updates, $procs client processes, $cpus CPUs (client and server share them)"
+echo "portal-events: $streams streams, $updates updates, $threads client thread(s), $cpus CPUs (client and server share them)"
 DATABASE_URL="$url" SITE_URL=http://127.0.0.1 ROCH_DB_POOL=8 PORTAL_SSE_HEARTBEAT_SECONDS=15 \
   "$bin/portal-events" --fastcgi "unix:$work/portal-events.sock" 2>"$work/responder.log" &
 responder=$!
 for _ in $(seq 200); do [ -S "$work/portal-events.sock" ] && break; sleep 0.05; done
-python3 bench/portal_load.py --socket "$work/portal-events.sock" --pid "$responder" --cookie "$secret" \
+"$bin/roch-sse-load" --fastcgi "unix:$work/portal-events.sock" --pid "$responder" --cookie "$secret" \
   --database-url "$url" --booking "$booking" --last-event-id "$last" --streams "$streams" --updates "$updates" \
-  --processes "$procs" --label "FastCGI responder (portal-events --fastcgi unix:...)"
+  --threads "$threads" --label "FastCGI responder (portal-events --fastcgi unix:...)"
 if grep -q . "$work/responder.log"; then echo "  responder log:"; tail -n 3 "$work/responder.log" | sed 's/^/    /'; fi
 kill "$responder" 2>/dev/null; wait "$responder" 2>/dev/null || true
 responder=""
@@ -59,6 +61,6 @@ DATABASE_URL="$url" SITE_URL=http://127.0.0.1 ROCH_DB_POOL=8 PORTAL_SSE_HEARTBEA
   "$bin/roch" serve --in-process --port "$port" --dir "$work/public" --functions-dir "$bin" 2>"$work/serve.log" &
 responder=$!
 for _ in $(seq 200); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" 2>/dev/null && break; sleep 0.05; done
-python3 bench/portal_load.py --http "127.0.0.1:$port" --pid "$responder" --cookie "$secret" \
+"$bin/roch-sse-load" --http "127.0.0.1:$port" --pid "$responder" --cookie "$secret" \
   --database-url "$url" --booking "$booking" --last-event-id "$last" --streams "$streams" --updates "$updates" \
-  --processes "$procs" --label "dev server (roch serve --in-process)"
+  --threads "$threads" --label "dev server (roch serve --in-process)"

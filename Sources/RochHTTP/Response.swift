@@ -9,7 +9,8 @@ public struct Response: Sendable {
     public enum Body: Sendable {
         case bytes([UInt8])
         /// A streamed body. The runtime calls the closure with a writer and flushes every write
-        /// to the client at once; the stream ends when the closure returns or throws.
+        /// to the client at once; the stream ends when the closure returns or throws. Under FastCGI
+        /// and `roch serve` the closure runs on the connection's event loop: it may await, never block.
         case stream(@Sendable (StreamWriter) async throws -> Void)
     }
 
@@ -29,7 +30,8 @@ public struct Response: Sendable {
     }
 }
 
-/// Where a streaming response writes its chunks; each write reaches the client before it returns.
+/// Where a streaming response writes its chunks. Each write is flushed towards the client at once;
+/// it returns without waiting for the client unless the client has fallen behind (back-pressure).
 public protocol StreamWriter: Sendable {
     func write(_ bytes: [UInt8]) async throws
     /// True once the client has gone away; long streams check it between events.

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.publicDirectory = publicDirectory
         config.liveReload = liveReload
         if inProcess {
-            let handlers = HandlerCache()
+            let handlers = FunctionHandlers()
             config.functions = .inProcess { name in try await handlers.handler(for: name) }
         } else {
             config.functions = .cgi(directory: URL(fileURLWithPath: functionsDir).standardizedFileURL.path)
@@ -53,18 +53,5 @@ struct ServeCommand: AsyncParsableCommand {
         fflush(stdout)
         await FastCGIServer.waitForTerminationSignal()
         await server.shutdown()
-    }
-}
-
-/// Each function's handler is made once, on first use (as a FastCGI responder would).
-actor HandlerCache {
-    private var handlers: [String: Handler] = [:]
-
-    func handler(for name: String) async throws -> Handler? {
-        if let h = handlers[name] { return h }
-        guard let definition = FunctionRegistry.named(name) else { return nil }
-        let h = try await definition.makeHandler()
-        handlers[name] = h
-        return h
     }
 }

@@ -9,9 +9,11 @@ struct FastCGITestConnection {
     let channel = NIOAsyncTestingChannel()
     var pending: [UInt8] = []
 
-    init(handler: @escaping Handler, limits: FastCGIConnection.Limits = .init()) async throws {
+    /// `hold`, when given, sits nearest the socket and keeps what the responder writes from going out.
+    init(handler: @escaping Handler, limits: FastCGIConnection.Limits = .init(), hold: WriteHold? = nil) async throws {
         let channel = self.channel
         try await channel.testingEventLoop.executeInContext {
+            if let hold { try channel.pipeline.syncOperations.addHandler(hold) }
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FastCGIRecordDecoder()))
             try channel.pipeline.syncOperations.addHandler(FastCGIChannelHandler(handler: handler, limits: limits))
         }
@@ -34,6 +36,9 @@ struct FastCGITestConnection {
                 out += records
                 if records.contains(where: { $0.type == .endRequest && $0.requestId == id }) { return out }
             } else {
+                // A stream body runs on the channel's loop; work it schedules from inside the testing
+                // loop (outside a run) waits for the next run.
+                await channel.testingEventLoop.run()
                 try await Task.sleep(nanoseconds: 2_000_000)
             }
         }

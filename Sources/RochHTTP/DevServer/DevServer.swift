@@ -164,8 +164,10 @@ final class DevHTTPHandler: ChannelInboundHandler {
                 }
             case .stream(let body):
                 let writer = ChannelStreamWriter(channel: channel)
-                do { try await body(writer) } catch {
-                    if !writer.isClosed { log("\(request.method) \(request.path): stream ended with \(String(reflecting: error))") }
+                await onEventLoop(channel.eventLoop) {
+                    do { try await body(writer) } catch {
+                        if !writer.isClosed { log("\(request.method) \(request.path): stream ended with \(String(reflecting: error))") }
+                    }
                 }
             }
             try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
@@ -176,35 +178,35 @@ final class DevHTTPHandler: ChannelInboundHandler {
     }
 }
 
-/// A dev-server stream: each write is one HTTP chunk, flushed at once.
+/// A dev-server stream: each write is one HTTP chunk, flushed at once; a write waits only while the
+/// client is behind (BoundedChannelWriter).
 final class ChannelStreamWriter: StreamWriter, @unchecked Sendable {
     let channel: Channel
-    private let lock = NSLock()
-    private var failed = false
-    init(channel: Channel) { self.channel = channel }
-    var isClosed: Bool { lock.withLock { failed } || !channel.isActive }
+    private let output: BoundedChannelWriter
+    init(channel: Channel) {
+        self.channel = channel
+        output = BoundedChannelWriter(channel: channel)
+    }
+    var isClosed: Bool { output.hasFailed || !channel.isActive }
     func write(_ bytes: [UInt8]) async throws {
         guard !bytes.isEmpty else { return }
         guard !isClosed else { throw CancellationError() }
-        do {
-            try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes)))).get()
-        } catch {
-            lock.withLock { failed = true }
-            throw error
-        }
+        // the chunk header and trailing CRLF NIOHTTP1 adds: about 8 bytes
+        try await output.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), size: bytes.count + 8)
     }
 }
 
-/// `/__roch/reload`: an event when anything under public/ changes (mtime poll every 300 ms).
+/// `/__roch/reload`: an event when anything under public/ changes (mtime poll every 300 ms; the
+/// directory walk runs off the event loop the stream lives on).
 enum LiveReload {
     static func stream(watching directory: String) -> Response {
         Response.eventStream { sse in
             try await sse.retry(milliseconds: 1000)
-            var last = snapshot(directory)
+            var last = await Task.detached { snapshot(directory) }.value
             var ticks = 0
             while !sse.isClosed {
                 try await Task.sleep(nanoseconds: 300_000_000)
-                let now = snapshot(directory)
+                let now = await Task.detached { snapshot(directory) }.value
                 if now != last {
                     last = now
                     try await sse.send(ServerSentEvent(event: "reload", data: "changed"))

@@ -30,7 +30,8 @@ public final class InFlightCounter: @unchecked Sendable {
     func end() { lock.withLock { count -= 1 } }
 }
 
-/// Runs FastCGI requests through the function: each request is a Task; its writes go straight to the channel.
+/// Runs FastCGI requests through the function: each request is a Task; a streamed body runs on the
+/// connection's event loop and its writes go straight to the channel.
 public final class FastCGIChannelHandler: ChannelInboundHandler {
     public typealias InboundIn = FastCGIRecord
     public typealias OutboundOut = ByteBuffer
@@ -82,7 +83,9 @@ public final class FastCGIChannelHandler: ChannelInboundHandler {
                 if request.method != "HEAD" { head += b }
                 try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))
             case .stream(let body):
-                if (try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))) != nil {
+                // The head too is written from the loop, so nothing the body writes can overtake it.
+                await onEventLoop(channel.eventLoop) {
+                    guard (try? await writer.writeRaw(FastCGIRecord.stream(.stdout, requestId: id, head))) != nil else { return }
                     do { try await body(writer) } catch {
                         if !writer.isClosed { log("\(request.method) \(request.path): stream ended with \(String(reflecting: error))") }
                     }
@@ -127,37 +130,5 @@ public final class FastCGIChannelHandler: ChannelInboundHandler {
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
         if !(error is FastCGIProtocolError) { log("FastCGI connection: \(error)") }
         context.close(promise: nil)
-    }
-}
-
-/// A FastCGI request's output: each write is STDOUT records, flushed before `write` returns.
-final class FastCGIStreamWriter: StreamWriter, @unchecked Sendable {
-    private let channel: Channel
-    private let requestId: UInt16
-    private let lock = NSLock()
-    private var closed = false
-
-    init(channel: Channel, requestId: UInt16) {
-        self.channel = channel
-        self.requestId = requestId
-    }
-
-    var isClosed: Bool { lock.withLock { closed } || !channel.isActive }
-
-    func markClosed() { lock.withLock { closed = true } }
-
-    func write(_ bytes: [UInt8]) async throws {
-        guard !bytes.isEmpty else { return }
-        guard !isClosed else { throw CancellationError() }
-        try await writeRaw(FastCGIRecord.stream(.stdout, requestId: requestId, bytes))
-    }
-
-    func writeRaw(_ records: [UInt8]) async throws {
-        do {
-            try await channel.writeAndFlush(channel.allocator.buffer(bytes: records)).get()
-        } catch {
-            markClosed()
-            throw error
-        }
     }
 }
