@@ -23,7 +23,7 @@ public actor FunctionHandlers {
     private let lookup: @Sendable (String) -> FunctionDefinition?
     private var handlers: [String: Task<Handler, Error>] = [:]
 
-    public init(lookup: @escaping @Sendable (String) -> FunctionDefinition? = FunctionRegistry.named) {
+    public init(lookup: @escaping @Sendable (String) -> FunctionDefinition? = { FunctionRegistry.named($0) }) {
         self.lookup = lookup
     }
 

@@ -74,7 +74,7 @@ public struct PortalLinkRequestJob: JobHandler {
         struct Payload: Decodable { let phone: String }
         guard let payload = try? job.payload.decode(Payload.self) else { throw JobFailure.permanent(reason: "payload has no phone") }
         let site = context.configuration.siteURL
-        try await context.database.transaction { c in
+        _ = try await context.database.transaction { c in
             try Self.send(c, phone: payload.phone, jobID: job.id, siteURL: site)
         }
     }

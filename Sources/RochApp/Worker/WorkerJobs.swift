@@ -32,7 +32,7 @@ extension Worker {
                 outcome = .retry("no handler for job kind '\(job.kind)' in this worker", Self.unknownKindDelay)
             }
             let options = self.options
-            try await context.database.withConnection { c in
+            _ = try await context.database.withConnection { c in
                 switch outcome {
                 case .done: try JobQueue.markDone(c, job)
                 case .failed(let reason): try JobQueue.markFailed(c, job, reason: reason)
