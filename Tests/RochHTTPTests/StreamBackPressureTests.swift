@@ -139,7 +139,12 @@ struct StreamBackPressureTests {
         let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var buffer = ByteBufferAllocator().buffer(capacity: FastCGIRecord.framedSize(size))
         buffer.writeFastCGIStream(.stdout, requestId: 258, bytes)
-        #expect(Array(buffer.readableBytesView) == FastCGIRecord.stream(.stdout, requestId: 258, bytes))
+        // The same bytes as one record per 65535-byte slice, each encoded on its own.
+        let records = stride(from: 0, to: size, by: FastCGIRecord.maxContentLength).flatMap { start in
+            FastCGIRecord(type: .stdout, requestId: 258, content: Array(bytes[start..<min(start + FastCGIRecord.maxContentLength, size)])).encoded()
+        }
+        #expect(Array(buffer.readableBytesView) == records)
+        #expect(FastCGIRecord.stream(.stdout, requestId: 258, bytes) == records)
         #expect(buffer.readableBytes <= FastCGIRecord.framedSize(size))
     }
 }

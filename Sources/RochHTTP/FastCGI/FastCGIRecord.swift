@@ -1,3 +1,5 @@
+import NIOCore
+
 /// One FastCGI 1.0 record (header + content; padding is dropped on decode and added on encode).
 public struct FastCGIRecord: Sendable, Equatable {
     public enum RecordType: UInt8, Sendable {
@@ -39,14 +41,9 @@ public struct FastCGIRecord: Sendable, Equatable {
     /// Splits a stream (STDOUT/STDERR) into records of at most 65535 bytes. Empty input gives no records;
     /// the empty record that ends a stream is `streamEnd`.
     public static func stream(_ type: RecordType, requestId: UInt16, _ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(offset + maxContentLength, bytes.count)
-            out += FastCGIRecord(type: type, requestId: requestId, content: Array(bytes[offset..<end])).encoded()
-            offset = end
-        }
-        return out
+        var buffer = ByteBufferAllocator().buffer(capacity: framedSize(bytes.count))
+        buffer.writeFastCGIStream(type, requestId: requestId, bytes)
+        return Array(buffer.readableBytesView)
     }
 
     public static func streamEnd(_ type: RecordType, requestId: UInt16) -> [UInt8] {
