@@ -33,14 +33,31 @@ final class StreamEvents {
     }
 }
 
+/// A stream connection's handler: a connection that closes or fails before `retry:` fails the stream.
+protocol StreamEventsHandler: ChannelInboundHandler {
+    var events: StreamEvents { get }
+}
+
+extension StreamEventsHandler {
+    func channelInactive(context: ChannelHandlerContext) {
+        events.settle(ChannelError.eof)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        events.settle(error)
+        context.close(promise: nil)
+    }
+}
+
 /// One SSE stream over its own FastCGI connection, as nginx opens it: sends the request, then reads
 /// STDOUT records (a record, or an event, may be split across reads) until END_REQUEST.
-final class FastCGIStreamHandler: ChannelInboundHandler {
+final class FastCGIStreamHandler: StreamEventsHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let request: [UInt8]
-    private let events: StreamEvents
+    let events: StreamEvents
     private var reader = SSEStreamReader()
     private var partial: ByteBuffer?
 
@@ -91,25 +108,15 @@ final class FastCGIStreamHandler: ChannelInboundHandler {
         }
         if buffer.readableBytes > 0 { partial = buffer }
     }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        events.settle(ChannelError.eof)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        events.settle(error)
-        context.close(promise: nil)
-    }
 }
 
 /// One SSE stream over HTTP/1.1 (`roch serve`): NIOHTTP1 undoes the chunked encoding.
-final class HTTPStreamHandler: ChannelInboundHandler {
+final class HTTPStreamHandler: StreamEventsHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
 
     private let head: HTTPRequestHead
-    private let events: StreamEvents
+    let events: StreamEvents
     private var reader = SSEStreamReader()
 
     init(head: HTTPRequestHead, events: StreamEvents) {
@@ -135,15 +142,5 @@ final class HTTPStreamHandler: ChannelInboundHandler {
         case .end:
             context.close(promise: nil)
         }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        events.settle(ChannelError.eof)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        events.settle(error)
-        context.close(promise: nil)
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NIOHTTP1
 import RochHTTP
 import Testing
 @testable import roch_sse_load
@@ -43,6 +44,23 @@ struct LoadClientParsingTests {
         #expect(established)
         #expect(arrivals[41]?.compactMap { $0 }.count == 1)
         #expect(arrivals[42]?.compactMap { $0 }.count == 1)
+    }
+
+    @Test func aConnectionThatClosesBeforeRetryFailsItsStream() throws {
+        for handler in ["fastcgi", "http"] {
+            let channel = EmbeddedChannel()
+            let events = StreamEvents(index: 0, log: ArrivalLog(streams: 1), established: channel.eventLoop.makePromise())
+            var failure: Error?
+            events.futureResult.whenFailure { failure = $0 }
+            if handler == "fastcgi" {
+                try channel.pipeline.syncOperations.addHandler(FastCGIStreamHandler(request: [], events: events))
+            } else {
+                let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/portal-events")
+                try channel.pipeline.syncOperations.addHandler(HTTPStreamHandler(head: head, events: events))
+            }
+            channel.pipeline.fireChannelInactive()
+            #expect(failure is ChannelError, "\(handler)")
+        }
     }
 
     @Test func onlyRetryAndNumericIdLinesCount() {
