@@ -218,17 +218,8 @@ extension Array: SQLDecodable where Element: SQLDecodable {
 }
 
 enum PostgresArray {
-    /// Parses a one-dimensional array literal: `{a,"b c",NULL,"d\"e"}`.
-    static func parse(_ text: String) throws -> [String?] {
-        var items: [String?] = []
-        var text = text
-        try text.withUTF8 { buffer in
-            try forEach(UnsafeRawBufferPointer(buffer)) { item in items.append(item.map { String(decoding: $0, as: UTF8.self) }) }
-        }
-        return items
-    }
-
-    /// Calls `body` with each element's bytes (nil for NULL) of a one-dimensional array literal.
+    /// Calls `body` with each element's bytes (nil for NULL) of a one-dimensional array literal,
+    /// `{a,"b c",NULL,"d\"e"}`.
     /// Unquoted elements are passed in place; quoted ones are unescaped into a scratch buffer.
     static func forEach(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) throws -> Void) throws {
         let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""),
