@@ -1,5 +1,6 @@
 """Small helpers shared by the end-to-end test folders."""
 import os
+import pathlib
 import socket
 import subprocess
 import time
@@ -29,3 +30,43 @@ def start_fastcgi(bin_dir, name, url, extra_env=None):
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError(f"{name} did not listen on {port}")
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Waits until a loopback TCP port accepts a connection; fails early when the process exits."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"port {port} never opened for {proc.args}")
+
+
+def wait_for_socket(path: pathlib.Path, proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Waits until a Unix socket accepts a connection; fails early when the process exits."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
+        if path.exists():
+            try:
+                with socket.socket(socket.AF_UNIX) as s:
+                    s.connect(str(path))
+                    return
+            except OSError:
+                pass
+        time.sleep(0.05)
+    raise RuntimeError(f"socket {path} never accepted for {proc.args}")
+
+
+def start_serve(processes, bin_dir, site, *extra) -> int:
+    """Starts `roch serve` on a free port through `processes` (anything with start(args, **kw)); returns the port."""
+    port = free_port()
+    p = processes.start([bin_dir / "roch", "serve", "--dir", site, "--port", port, "--functions-dir", bin_dir, *extra],
+                        stdout=subprocess.DEVNULL)
+    wait_for_port(port, p)
+    return port

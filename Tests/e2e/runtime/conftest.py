@@ -6,51 +6,13 @@ import os
 import pathlib
 import shutil
 import signal
-import socket
 import subprocess
-import time
 
 import pytest
 
-
-
-def free_port() -> int:
-    # same as the shared Tests/e2e/conftest.py helper (a module named conftest cannot import its parent)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from support import free_port, start_serve, wait_for_port, wait_for_socket  # noqa: F401  (shared with the tests)
 
 FUNCTIONS = ["booking", "razorpay-webhook", "whatsapp-webhook", "portal", "portal-events", "admin", "health"]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 15) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"port {port} never opened for {proc.args}")
-
-
-def wait_for_socket(path: pathlib.Path, proc: subprocess.Popen, timeout: float = 15) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
-        if path.exists():
-            try:
-                with socket.socket(socket.AF_UNIX) as s:
-                    s.connect(str(path))
-                    return
-            except OSError:
-                pass
-        time.sleep(0.05)
-    raise RuntimeError(f"socket {path} never accepted for {proc.args}")
 
 
 class Processes:
@@ -185,13 +147,6 @@ def fastcgi_nginx(root, workdir, site, functions_built, processes) -> int:
         wait_for_socket(run / f"{fn}.sock", p)
     return start_nginx(processes, d / "nginx", conf / "roch-fastcgi.conf")
 
-
-def start_serve(processes, bin_dir, site, *extra) -> int:
-    port = free_port()
-    p = processes.start([bin_dir / "roch", "serve", "--dir", site, "--port", port, "--functions-dir", bin_dir, *extra],
-                        stdout=subprocess.DEVNULL)
-    wait_for_port(port, p)
-    return port
 
 
 @pytest.fixture(scope="session")

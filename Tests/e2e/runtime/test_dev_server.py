@@ -4,7 +4,7 @@ import socket
 import subprocess
 import time
 
-from conftest import start_serve
+from support import start_serve
 from httpclient import request
 
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import wait_for_socket
+from support import wait_for_socket
 from httpclient import (ABORT, END, GET_VALUES, GET_VALUES_RESULT, STDIN, STDOUT, UNKNOWN, fcgi_request, nv, params,
                         read_records, record)
 
