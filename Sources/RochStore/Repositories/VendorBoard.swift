@@ -35,6 +35,12 @@ public struct VendorBoard: Sendable, Equatable {
         Dictionary(grouping: try VendorGraphQueries.blocked(c, .activeEvents), by: \.bookingID)
     }
 
+    /// The same, read in `shards` parts at once on the database's pooled connections (a persistent
+    /// responder's dashboard; see `VendorGraphQueries.blocked(_:shards:)`).
+    public static func blockedByEvent(_ database: Database, shards: Int = 2) async throws -> [Int64: [BlockedVendorAssignment]] {
+        Dictionary(grouping: try await VendorGraphQueries.blocked(database, shards: shards), by: \.bookingID)
+    }
+
     static func assemble(bookingID: Int64, assignments: [VendorAssignmentRecord], blocked: [BlockedVendorAssignment],
                          conflicts: [VendorScheduleConflict], criticalPath: [Int64]) -> VendorBoard {
         let blockedByID = Dictionary(uniqueKeysWithValues: blocked.map { ($0.id, $0) })

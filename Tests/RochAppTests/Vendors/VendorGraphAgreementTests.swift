@@ -147,6 +147,54 @@ import Testing
         }
     }
 
+    /// Reading all active events in shards on separate connections gives exactly the rows, order
+    /// included, of the one query over all of them (blocked and critical paths); inactive bookings
+    /// between the shards stay out.
+    @Test(arguments: [1, 2, 3, 4, 9])
+    func shardedBlockedEqualsTheOneQueryOverAllActiveEvents(shards: Int) async throws {
+        let states = ["active_preparation", "enquiry", "deposit_paid", "completed", "active_preparation", "cancelled",
+                      "deposit_paid", "active_preparation", "proposal_sent"]
+        let active = try database.withConnectionSync { c in
+            let vendor = try VendorFixture.vendor(c)
+            var active: [Int64] = []
+            for (i, state) in states.enumerated() {
+                let booking = try VendorFixture.booking(c, state: state)
+                _ = try Self.randomGraph(c, bookingID: booking, vendorID: vendor.id, size: 30, seed: UInt64(700 + i))
+                if state == "deposit_paid" || state == "active_preparation" { active.append(booking) }
+            }
+            return active
+        }
+        let whole = try database.withConnectionSync { c in try VendorGraphQueries.blocked(c, .activeEvents) }
+        #expect(Set(whole.map(\.bookingID)) == Set(active))
+        let sharded = try await VendorGraphQueries.blocked(database, shards: shards)
+        #expect(sharded == whole)
+        let byEvent = try await VendorBoard.blockedByEvent(database, shards: shards)
+        #expect(byEvent == Dictionary(grouping: whole, by: \.bookingID))
+        let paths = try database.withConnectionSync { c in try VendorGraphQueries.criticalPaths(c, .activeEvents) }
+        #expect(Set(paths.keys) == Set(active))
+        #expect(try await VendorGraphQueries.criticalPaths(database, shards: shards) == paths)
+    }
+
+    @Test func activeEventShardsSplitTheActiveBookingsEvenlyAndCoverEveryID() throws {
+        try database.withConnectionSync { c in
+            #expect(try VendorGraphQueries.activeEventShards(c, count: 3) == [Int64.min...Int64.max], "no active events: one shard")
+            var active: [Int64] = []
+            for i in 0..<10 {
+                active.append(try VendorFixture.booking(c, state: i % 2 == 0 ? "deposit_paid" : "active_preparation"))
+                _ = try VendorFixture.booking(c, state: "enquiry")
+            }
+            for count in [1, 2, 3, 4, 10, 25] {
+                let ranges = try VendorGraphQueries.activeEventShards(c, count: count)
+                #expect(ranges.count == min(count, active.count))
+                #expect(ranges.first?.lowerBound == Int64.min && ranges.last?.upperBound == Int64.max)
+                for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound + 1 == b.lowerBound) }
+                let sizes = ranges.map { r in active.filter { r.contains($0) }.count }
+                #expect(sizes.reduce(0, +) == active.count)
+                #expect(sizes.max()! - sizes.min()! <= 1, "shards of \(count): \(sizes)")
+            }
+        }
+    }
+
     @Test func theWorkedExampleReadsAsTheCoordinatorWouldSayIt() throws {
         try database.withConnectionSync { c in
             let booking = try VendorFixture.booking(c)
