@@ -6,7 +6,7 @@ import RochStore
 /// `roch vendor-bench` (hidden, used by bench/vendors.sh): loads synthetic vendor graphs into an
 /// empty, migrated database and times the dashboard's vendor queries with the exact SQL the
 /// repositories run, then prints the plan lines that show which indexes are used.
-struct VendorBenchCommand: ParsableCommand {
+struct VendorBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vendor-bench", abstract: "Time the vendor graph queries on synthetic data (bench only).",
         shouldDisplay: false)
@@ -15,9 +15,10 @@ struct VendorBenchCommand: ParsableCommand {
     @Option(help: "Assignments across the active events.") var assignments = 10_000
     @Option(help: "Bookings that are not active (enquiry / completed), with as many assignments each.") var inactiveEvents = 4_500
     @Option(help: "Timed runs per query (the median is reported).") var runs = 9
+    @Option(help: "Shards of the blocked query read at once on separate connections (the dashboard's way).") var shards = 2
     @Flag(help: "Only load the data (to study plans by hand).") var loadOnly = false
 
-    func run() throws {
+    func run() async throws {
         setvbuf(stdout, nil, _IOLBF, 0)
         let c = try Connection(url: try databaseURL())
         let existing: Int64 = try c.query("SELECT count(*) AS n FROM vendor_assignments").first!.decode("n")
@@ -83,17 +84,34 @@ struct VendorBenchCommand: ParsableCommand {
             LEFT JOIN vendor_dependencies d ON d.dependent_assignment_id = s.id
             LEFT JOIN vendor_assignments r ON r.id = d.required_assignment_id
             """
-        let flatMedian = report("flat read of the same rows (yardstick: no recursion, no aggregation)") { _ = try c.query(flat) }
-        let blockedMedian = report("blocked (all active events, \(blockedRows) blocked)") { _ = try VendorGraphQueries.blocked(c, .activeEvents) }
-        report("blocked, the query alone (rows received, not decoded)") {
+        let flatMedian = await report("flat read of the same rows (yardstick: no recursion, no aggregation)") { _ = try c.query(flat) }
+        let blockedMedian = await report("blocked (all active events, \(blockedRows) blocked)") { _ = try VendorGraphQueries.blocked(c, .activeEvents) }
+        await report("blocked, the query alone (rows received, not decoded)") {
             _ = try c.withSettings(VendorGraphQueries.blockedSettings(.activeEvents)) { c in try c.query(VendorGraphQueries.blockedSQL(.activeEvents)) }
         }
         if let flatMedian, let blockedMedian {
             print(String(format: "vendors: blocked query = %.1f x the flat read of the same rows", blockedMedian / flatMedian))
         }
-        report("critical paths (all active events)") { _ = try VendorGraphQueries.criticalPaths(c, .activeEvents) }
-        report("schedule conflicts (all active events)") { _ = try VendorGraphQueries.scheduleConflicts(c, .activeEvents) }
-        report("blocked (one booking)") { _ = try VendorGraphQueries.blocked(c, .booking(sample)) }
+        // The dashboard's call: the same answer read in shards at once, one connection each.
+        let database = Database(url: try databaseURL(), maxConnections: shards)
+        defer { database.shutdown() }
+        let sharded = try await VendorGraphQueries.blocked(database, shards: shards)
+        guard sharded == (try VendorGraphQueries.blocked(c, .activeEvents)) else {
+            throw ValidationError("the sharded blocked query disagrees with the single query")
+        }
+        let shardedMedian = await report("blocked (all active events, \(shards) shards at once on \(shards) connections)") {
+            _ = try await VendorGraphQueries.blocked(database, shards: shards)
+        }
+        if let shardedMedian, let blockedMedian {
+            print(String(format: "vendors: sharded = %.2f x the single query (%d cores here)", shardedMedian / blockedMedian,
+                         ProcessInfo.processInfo.activeProcessorCount))
+        }
+        await report("critical paths (all active events)") { _ = try VendorGraphQueries.criticalPaths(c, .activeEvents) }
+        await report("critical paths (all active events, \(shards) shards at once)") {
+            _ = try await VendorGraphQueries.criticalPaths(database, shards: shards)
+        }
+        await report("schedule conflicts (all active events)") { _ = try VendorGraphQueries.scheduleConflicts(c, .activeEvents) }
+        await report("blocked (one booking)") { _ = try VendorGraphQueries.blocked(c, .booking(sample)) }
 
         let plans: [(String, String, [SQLEncodable?])] = [
             ("blocked, all active events", VendorGraphQueries.blockedSQL(.activeEvents), []),
@@ -116,13 +134,13 @@ struct VendorBenchCommand: ParsableCommand {
 
     /// Runs `body` once to warm up, then `runs` times; prints the median and the spread, returns the median.
     @discardableResult
-    func report(_ title: String, _ body: () throws -> Void) -> Double? {
+    func report(_ title: String, _ body: () async throws -> Void) async -> Double? {
         do {
-            try body()
+            try await body()
             var times: [Double] = []
             for _ in 0..<max(1, runs) {
                 let start = DispatchTime.now().uptimeNanoseconds
-                try body()
+                try await body()
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             times.sort()
