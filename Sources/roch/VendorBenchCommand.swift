@@ -113,15 +113,16 @@ struct VendorBenchCommand: AsyncParsableCommand {
         await report("schedule conflicts (all active events)") { _ = try VendorGraphQueries.scheduleConflicts(c, .activeEvents) }
         await report("blocked (one booking)") { _ = try VendorGraphQueries.blocked(c, .booking(sample)) }
 
-        let plans: [(String, String, [SQLEncodable?])] = [
-            ("blocked, all active events", VendorGraphQueries.blockedSQL(.activeEvents), []),
-            ("blocked, one booking", VendorGraphQueries.blockedSQL(.booking(sample)), [sample]),
+        let firstShard = try VendorGraphQueries.activeEventShards(c, count: shards)[0]
+        let plans: [(String, VendorGraphScope)] = [
+            ("blocked, all active events", .activeEvents),
+            ("blocked, the first of \(shards) shards", .activeEventsIn(firstShard)),
+            ("blocked, one booking", .booking(sample)),
         ]
-        for (title, sql, parameters) in plans {
+        for (title, scope) in plans {
             print("plan (\(title)):")
-            let scope: VendorGraphScope = parameters.isEmpty ? .activeEvents : .booking(sample)
             let plan = try c.withSettings(VendorGraphQueries.blockedSettings(scope)) { c in
-                try c.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, parameters)
+                try c.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + VendorGraphQueries.blockedSQL(scope), scope.parameters)
             }
             for row in plan {
                 let line: String = try row.decode("QUERY PLAN")

@@ -47,7 +47,8 @@ public enum VendorGraphScope: Sendable, Equatable {
         assignments(open: true, columns: "a.id, a.booking_id, a.role, a.vendor_id, \(VendorGraphQueries.waitText("a")) AS label")
     }
 
-    var parameters: [SQLEncodable?] {
+    /// The values of the SQL the scope produces (`$1`, `$2`).
+    public var parameters: [SQLEncodable?] {
         switch self {
         case .booking(let id): return [id]
         case .activeEvents: return []
