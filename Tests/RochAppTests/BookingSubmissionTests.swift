@@ -26,7 +26,7 @@ import Testing
         """
     }
 
-    func respond(_ r: Request) async -> Response { await ErrorResponder.respond(submissions.handle, to: r) }
+    func respond(_ r: Request) async -> Response { await ErrorResponder.respond({ try await submissions.handle($0) }, to: r) }
 
     func count(_ sql: String, _ params: SQLEncodable?...) throws -> Int64 {
         try context.database.withConnectionSync { try $0.query(sql, params).first!.decode("n") }
@@ -135,7 +135,7 @@ import Testing
                                                                          perPhone: .init(hits: 3, windowSeconds: 3600)))
         var statuses: [Int] = []
         for i in 0..<3 {
-            let r = await ErrorResponder.respond(limited.handle, to: TestApp.jsonPost("/api/booking", valid(phone: "9876500\(100 + i)"), remoteAddress: "198.51.100.7"))
+            let r = await ErrorResponder.respond({ try await limited.handle($0) }, to: TestApp.jsonPost("/api/booking", valid(phone: "9876500\(100 + i)"), remoteAddress: "198.51.100.7"))
             statuses.append(r.status)
             if r.status == 429 { #expect((Int(r.headers["retry-after"] ?? "") ?? 0) > 0) }
         }
@@ -143,7 +143,7 @@ import Testing
         // the same phone from different addresses: the fourth is refused
         var phoneStatuses: [Int] = []
         for i in 0..<4 {
-            let r = await ErrorResponder.respond(limited.handle, to: TestApp.jsonPost("/api/booking", valid(phone: "9123456789"), remoteAddress: "192.0.2.\(i)"))
+            let r = await ErrorResponder.respond({ try await limited.handle($0) }, to: TestApp.jsonPost("/api/booking", valid(phone: "9123456789"), remoteAddress: "192.0.2.\(i)"))
             phoneStatuses.append(r.status)
         }
         #expect(phoneStatuses == [201, 201, 201, 429])

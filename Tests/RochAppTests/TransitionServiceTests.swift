@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func depositPaidCannotBeFiredByTheTeamOnlyByThePaymentWebhook() throws {
-        try context.database.withConnectionSync { c in
+        _ = try context.database.withConnectionSync { c in
             try c.execute("UPDATE bookings SET state = 'proposal_sent' WHERE id = $1", bookingID)
         }
         #expect { try fire(.depositPaid, actor: .teamMember) } throws: { ($0 as? TransitionConflict)?.message.contains("Razorpay") == true }

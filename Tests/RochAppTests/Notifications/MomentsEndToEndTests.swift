@@ -83,7 +83,7 @@ final class InProcessHTTP: @unchecked Sendable {
         // 9 payment_due_reminder (unpaid balance), 10/11 event reminders: bring them due now, as the clock would
         let today = IST.day(of: Date())
         try await kit.sync { c in
-            try c.transaction { c in
+            _ = try c.transaction { c in
                 try Reminders(configuration: config, milestones: { _, _ in
                     [PaymentReminderMilestone(sequence: 2, label: "balance", amount: Money(rupees: 1_050_000), dueOn: today.adding(days: 10), paymentLink: "https://rzp.io/i/bal")]
                 }).reschedule(booking.id, on: c)

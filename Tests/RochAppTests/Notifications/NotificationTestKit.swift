@@ -149,7 +149,7 @@ struct NotificationKit: Sendable {
     }
 
     func webhook(_ request: Request) async -> Response {
-        await ErrorResponder.respond(WhatsAppWebhookHandler(context: context).handle, to: request)
+        await ErrorResponder.respond({ try await WhatsAppWebhookHandler(context: context).handle($0) }, to: request)
     }
 }
 

@@ -58,14 +58,14 @@ struct PaymentFixture {
                 INSERT INTO staff_users (email, name, phone, role) VALUES ('arjun@rochevents.in', 'Arjun Mehta', '+919820023456', 'coordinator') RETURNING id
                 """).first!.decode("id")
             try BookingRepository.assignCoordinator(c, id: b.id, staffUserID: coordinator)
-            try c.transaction { c in
+            _ = try c.transaction { c in
                 try transitions.fire(TransitionRequest(bookingID: b.id, event: .discuss, actor: .teamMember, actorLabel: "staff:\(coordinator)"), on: c)
             }
             return b.id
         } }
         _ = try await payments.createProposal(bookingID: bookingID, total: total, actor: "staff:1")
         if sendProposal {
-            try context.database.withConnectionSync { c in
+            _ = try context.database.withConnectionSync { c in
                 try c.transaction { c in
                     try transitions.fire(TransitionRequest(bookingID: bookingID, event: .sendProposal, actor: .teamMember, actorLabel: "staff:1"), on: c)
                 }

@@ -77,7 +77,7 @@ import Testing
 @Suite struct InvoiceNumberingTests {
     @Test func numbersAreGapFreeEvenWhenIssuingTransactionsRollBack() async throws {
         let context = try await offCooperativePool { try TestApp.context(poolSize: 8) }
-        try context.database.withConnectionSync { try $0.execute("CREATE TABLE issued (n integer)") }
+        _ = try context.database.withConnectionSync { try $0.execute("CREATE TABLE issued (n integer)") }
         struct Abandoned: Error {}
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<40 {

@@ -142,7 +142,7 @@ import Testing
         let cookie = try await world.signIn(world.asha)
         var headers = Headers([("Accept", "application/json"), ("Cookie", "roch_portal=\(cookie)")])
         headers.add("Content-Type", "application/json")
-        let post = await ErrorResponder.respond(world.api.handle, to: Request(method: "POST", path: "/api/portal/bookings", headers: headers))
+        let post = await ErrorResponder.respond({ try await world.api.handle($0) }, to: Request(method: "POST", path: "/api/portal/bookings", headers: headers))
         #expect(post.status == 405)
         #expect(try await world.get("/api/portal/nothing-here", cookie: cookie).status == 404)
         #expect(try await world.get("/api/portal/bookings/x/y/z/w", cookie: cookie).status == 404)

@@ -12,7 +12,7 @@ import Testing
     init() throws { world = try PortalWorld() }
 
     func request(_ phone: String, ip: String = "203.0.113.7") async -> Response {
-        await ErrorResponder.respond(world.api.handle, to: TestApp.jsonPost("/api/portal/link", #"{"phone":"\#(phone)"}"#, remoteAddress: ip))
+        await ErrorResponder.respond({ try await world.api.handle($0) }, to: TestApp.jsonPost("/api/portal/link", #"{"phone":"\#(phone)"}"#, remoteAddress: ip))
     }
 
     @Test func theAnswerIsTheSameForAClientsNumberAndAStrangers() async throws {
@@ -70,7 +70,7 @@ import Testing
     @Test func requestsAreRateLimitedPerAddress() async throws {
         let world = try PortalWorld(limits: .init(perIP: .init(hits: 2, windowSeconds: 600), perPhone: .init(hits: 100, windowSeconds: 600)))
         func ask(_ phone: String) async -> Int {
-            await ErrorResponder.respond(world.api.handle, to: TestApp.jsonPost("/api/portal/link", #"{"phone":"\#(phone)"}"#, remoteAddress: "198.51.100.9")).status
+            await ErrorResponder.respond({ try await world.api.handle($0) }, to: TestApp.jsonPost("/api/portal/link", #"{"phone":"\#(phone)"}"#, remoteAddress: "198.51.100.9")).status
         }
         #expect(await ask("+919876500011") == 202)
         #expect(await ask("+919876500012") == 202)
@@ -81,9 +81,9 @@ import Testing
         let bad = await request("12")
         #expect(bad.status == 422)
         #expect(((bad.json["error"] as? [String: Any])?["fields"] as? [String: String])?["phone"] != nil)
-        let notJSON = await ErrorResponder.respond(world.api.handle, to: TestApp.jsonPost("/api/portal/link", "{phone"))
+        let notJSON = await ErrorResponder.respond({ try await world.api.handle($0) }, to: TestApp.jsonPost("/api/portal/link", "{phone"))
         #expect(notJSON.status == 400)
-        let form = await ErrorResponder.respond(world.api.handle, to: TestApp.formPost("/api/portal/link", [("phone", "9876500001")]))
+        let form = await ErrorResponder.respond({ try await world.api.handle($0) }, to: TestApp.formPost("/api/portal/link", [("phone", "9876500001")]))
         #expect(form.status == 303)
         #expect(form.headers["location"] == "/portal/?signin=sent")
     }

@@ -25,7 +25,7 @@ import Testing
     func connect(_ cookie: String, lastEventID: String? = nil, query: String = "") async throws -> StreamClient {
         var headers = Headers([("Accept", "text/event-stream"), ("Cookie", "roch_portal=\(cookie)")])
         if let lastEventID { headers.add("Last-Event-ID", lastEventID) }
-        let response = await ErrorResponder.respond(streams.handle, to: Request(method: "GET", path: "/api/portal-events", queryString: query,
+        let response = await ErrorResponder.respond({ try await streams.handle($0) }, to: Request(method: "GET", path: "/api/portal-events", queryString: query,
                                                                                  headers: headers))
         return StreamClient(response)
     }

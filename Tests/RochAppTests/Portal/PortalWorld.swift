@@ -76,7 +76,7 @@ struct PortalWorld {
     func get(_ path: String, cookie: String?) async throws -> Response {
         var headers = Headers([("Accept", "application/json")])
         if let cookie { headers.add("Cookie", "\(PortalAccess.cookieName)=\(cookie)") }
-        return await ErrorResponder.respond(api.handle, to: Request(method: "GET", path: path, headers: headers))
+        return await ErrorResponder.respond({ try await api.handle($0) }, to: Request(method: "GET", path: path, headers: headers))
     }
 
     func sql<T: SQLDecodable>(_ query: String, _ params: SQLEncodable?..., column: String = "v") throws -> T {

@@ -25,10 +25,10 @@ import Testing
     @Test func closingALoopIsRefusedWithTheLoopInWords() throws {
         try database.withConnectionSync { c in
             let (decorator, caterer, _) = try pair(c)
-            try c.transaction { try VendorRepository.addDependency($0, dependent: caterer, required: decorator) }
+            _ = try c.transaction { try VendorRepository.addDependency($0, dependent: caterer, required: decorator) }
             var refusal: VendorDependencyRefused?
             do {
-                try c.transaction { try VendorRepository.addDependency($0, dependent: decorator, required: caterer) }
+                _ = try c.transaction { try VendorRepository.addDependency($0, dependent: decorator, required: caterer) }
             } catch let e as VendorDependencyRefused { refusal = e }
             #expect(refusal?.kind == .cycle)
             #expect(refusal?.cycle == [decorator, caterer, decorator])
@@ -42,7 +42,7 @@ import Testing
             let (decorator, caterer, _) = try pair(c)
             let other = try pair(c)
             func refusal(_ d: Int64, _ r: Int64) -> VendorDependencyRefused.Kind? {
-                do { try c.transaction { try VendorRepository.addDependency($0, dependent: d, required: r) } } catch let e as VendorDependencyRefused {
+                do { _ = try c.transaction { try VendorRepository.addDependency($0, dependent: d, required: r) } } catch let e as VendorDependencyRefused {
                     return e.kind
                 } catch { return nil }
                 return nil

@@ -99,7 +99,7 @@ import Testing
                 let dependent = graph.ids.randomElement(using: &rng)!, required = graph.ids.randomElement(using: &rng)!
                 let expected = graph.cycleIfAdding(dependent: dependent, required: required)
                 do {
-                    try c.transaction { try VendorRepository.addDependency($0, dependent: dependent, required: required) }
+                    _ = try c.transaction { try VendorRepository.addDependency($0, dependent: dependent, required: required) }
                     #expect(expected == nil, "\(dependent) -> \(required) closed a loop yet was accepted")
                     graph = try graph.adding(dependent: dependent, required: required)
                     added += 1

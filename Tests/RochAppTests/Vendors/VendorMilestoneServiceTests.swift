@@ -51,6 +51,7 @@ import Testing
         }
     }
 
+    @discardableResult
     func update(_ change: VendorMilestoneChange) throws -> VendorMilestoneOutcome {
         try context.database.withConnectionSync { c in try c.transaction { try service.update(change, on: $0) } }
     }

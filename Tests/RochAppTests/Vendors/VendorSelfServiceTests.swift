@@ -25,7 +25,7 @@ import Testing
             let caterer = try VendorFixture.assignment(c, booking: booking, vendor: v.id, role: "Caterer", date: "2026-12-18",
                                                        text: "menu not confirmed")
             let decorator = try VendorFixture.assignment(c, booking: booking, vendor: v.id, role: "Decorator")
-            try c.transaction { try VendorRepository.addDependency($0, dependent: decorator.id, required: caterer.id) }
+            _ = try c.transaction { try VendorRepository.addDependency($0, dependent: decorator.id, required: caterer.id) }
             return (caterer, decorator.id)
         }
     }
@@ -35,7 +35,7 @@ import Testing
     }
 
     func get(_ token: String, query: String = "") async throws -> Response {
-        try await ErrorResponder.respond({ try await service.handle($0) },
+        await ErrorResponder.respond({ try await service.handle($0) },
                                          to: Request(method: "GET", path: "/api/vendor/\(token)", queryString: query,
                                                      headers: Headers([("Accept", "text/html")])))
     }
