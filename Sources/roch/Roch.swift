@@ -1,7 +1,7 @@
 import ArgumentParser
 import RochApp
 
-/// The `roch` command line: build, serve, migrate, worker, seed, user, doctor.
+/// The `roch` command line: build, serve, migrate, doctor, seed, portal-link, worker (and the hidden vendor-bench).
 @main
 struct Roch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
