@@ -111,6 +111,9 @@ struct VendorBenchCommand: AsyncParsableCommand {
             _ = try await VendorGraphQueries.criticalPaths(database, shards: shards)
         }
         await report("schedule conflicts (all active events)") { _ = try VendorGraphQueries.scheduleConflicts(c, .activeEvents) }
+        await report("schedule conflicts (all active events, \(shards) shards at once)") {
+            _ = try await VendorGraphQueries.scheduleConflicts(database, shards: shards)
+        }
         await report("blocked (one booking)") { _ = try VendorGraphQueries.blocked(c, .booking(sample)) }
 
         let firstShard = try VendorGraphQueries.activeEventShards(c, count: shards)[0]

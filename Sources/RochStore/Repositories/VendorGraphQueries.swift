@@ -185,6 +185,11 @@ public enum VendorGraphQueries {
             .reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
     }
 
+    /// `scheduleConflicts(_:_:)` of every active event, read in up to `shards` parts at once, in the same order.
+    public static func scheduleConflicts(_ database: Database, shards: Int) async throws -> [VendorScheduleConflict] {
+        try await acrossActiveEvents(database, shards: shards) { c, scope in try scheduleConflicts(c, scope) }.flatMap { $0 }
+    }
+
     /// `read` run for each shard of the active events at once, each on its own pooled connection,
     /// the parts in shard order (a single `.activeEvents` read when one shard is asked for or the
     /// pool has one connection, as in a CGI process).

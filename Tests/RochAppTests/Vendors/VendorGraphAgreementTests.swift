@@ -148,7 +148,7 @@ import Testing
     }
 
     /// Reading all active events in shards on separate connections gives exactly the rows, order
-    /// included, of the one query over all of them (blocked and critical paths); inactive bookings
+    /// included, of the one query over all of them (blocked, critical paths, conflicts); inactive bookings
     /// between the shards stay out.
     @Test(arguments: [1, 2, 3, 4, 9])
     func shardedBlockedEqualsTheOneQueryOverAllActiveEvents(shards: Int) async throws {
@@ -173,6 +173,9 @@ import Testing
         let paths = try database.withConnectionSync { c in try VendorGraphQueries.criticalPaths(c, .activeEvents) }
         #expect(Set(paths.keys) == Set(active))
         #expect(try await VendorGraphQueries.criticalPaths(database, shards: shards) == paths)
+        let conflicts = try database.withConnectionSync { c in try VendorGraphQueries.scheduleConflicts(c, .activeEvents) }
+        #expect(!conflicts.isEmpty)
+        #expect(try await VendorGraphQueries.scheduleConflicts(database, shards: shards) == conflicts)
     }
 
     @Test func activeEventShardsSplitTheActiveBookingsEvenlyAndCoverEveryID() throws {
