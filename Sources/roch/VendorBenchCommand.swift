@@ -15,7 +15,7 @@ struct VendorBenchCommand: AsyncParsableCommand {
     @Option(help: "Assignments across the active events.") var assignments = 10_000
     @Option(help: "Bookings that are not active (enquiry / completed), with as many assignments each.") var inactiveEvents = 4_500
     @Option(help: "Timed runs per query (the median is reported).") var runs = 9
-    @Option(help: "Shards of the blocked query read at once on separate connections (the dashboard's way).") var shards = 2
+    @Option(help: "Shards of the active events read at once on separate connections (the dashboard's way).") var shards = 2
     @Flag(help: "Only load the data (to study plans by hand).") var loadOnly = false
 
     func run() async throws {

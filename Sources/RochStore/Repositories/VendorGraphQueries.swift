@@ -13,8 +13,9 @@ public enum VendorGraphScope: Sendable, Equatable {
     case activeEventsIn(ClosedRange<Int64>)
 
     /// Constant SQL (no values spliced) selecting `columns` of the scope's assignments (alias `a`),
-    /// only the unfinished ones when `open`; `$1` is the booking id. For all active events it walks
-    /// the active bookings and reads each one's assignments through an index (`vendor_assignments_open`
+    /// only the unfinished ones when `open`; its values are `parameters` (the booking id, or a
+    /// shard's first and last booking id). For all active events, or a shard of them, it walks the
+    /// active bookings and reads each one's assignments through an index (`vendor_assignments_open`
     /// for open ones, `vendor_assignments_booking` otherwise): OFFSET 0 keeps that a per-booking
     /// index scan, where the flattened join has the planner scan every assignment Roch ever made.
     func assignments(open: Bool, columns: String) -> String {
@@ -156,8 +157,9 @@ public enum VendorGraphQueries {
 
     /// The planner cannot estimate a recursive CTE (it guesses ten times its first step), so it
     /// sorts `waits` for a merge join on every step of the walk; a hash join builds one table and
-    /// reuses it. Merge joins are turned off for this one query over all active events (a quarter
-    /// of its time); one booking's graph is a few dozen rows, not worth the two round trips.
+    /// reuses it. Merge joins are turned off for this one query over all active events or a shard
+    /// of them (a quarter of its time); one booking's graph is a few dozen rows, not worth the two
+    /// round trips.
     public static func blockedSettings(_ scope: VendorGraphScope) -> KeyValuePairs<String, String> {
         scope.isManyEvents ? ["enable_mergejoin": "off"] : [:]
     }
