@@ -15,7 +15,7 @@ struct VendorBenchCommand: AsyncParsableCommand {
     @Option(help: "Assignments across the active events.") var assignments = 10_000
     @Option(help: "Bookings that are not active (enquiry / completed), with as many assignments each.") var inactiveEvents = 4_500
     @Option(help: "Timed runs per query (the median is reported).") var runs = 9
-    @Option(help: "Shards of the active events read at once on separate connections (the dashboard's way).") var shards = 2
+    @Option(help: "Shards of the active events read at once on separate connections (VendorBoard.blockedByEvent's way).") var shards = 2
     @Flag(help: "Only load the data (to study plans by hand).") var loadOnly = false
 
     func run() async throws {
@@ -92,7 +92,7 @@ struct VendorBenchCommand: AsyncParsableCommand {
         if let flatMedian, let blockedMedian {
             print(String(format: "vendors: blocked query = %.1f x the flat read of the same rows", blockedMedian / flatMedian))
         }
-        // The dashboard's call: the same answer read in shards at once, one connection each.
+        // The read the dashboard API makes (VendorBoard.blockedByEvent(database)): the same answer in shards at once, one connection each.
         let database = Database(url: try databaseURL(), maxConnections: shards)
         defer { database.shutdown() }
         let sharded = try await VendorGraphQueries.blocked(database, shards: shards)
