@@ -18,7 +18,7 @@ BIN = ROOT / ".build" / "debug"
 OUTPUT = pathlib.Path(os.environ.get("ROCH_TEST_OUTPUT", ROOT / "test-output"))
 
 
-from support import free_port  # noqa: E402,F401  (re-exported for fixtures)
+from support import create_migrated_database, free_port  # noqa: E402,F401  (free_port re-exported for fixtures)
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +43,9 @@ def database_url() -> str:
     if not url:
         pytest.fail("DATABASE_URL is not set: run the end-to-end tests through `make test`")
     return url
+
+
+@pytest.fixture
+def migrated_db(bin_dir, root, database_url) -> str:
+    """A new, migrated database for one test (its URL)."""
+    return create_migrated_database(database_url, bin_dir, root)

@@ -8,12 +8,12 @@
 The process prints its bound port on the first stdout line (smtp prints "control <port>" next).
 """
 import base64
-import http.server
 import json
 import subprocess
-import threading
 import urllib.error
 import urllib.request
+
+from support import LoopbackHTTPServer, QuietHandler
 
 
 class FakeProcess:
@@ -68,7 +68,7 @@ class FakeProcess:
         return self._request(self.port, method, path, body, headers)
 
 
-class WebhookReceiver:
+class WebhookReceiver(LoopbackHTTPServer):
     """A local HTTP endpoint that records every POST (path, headers, raw body) and answers `status`."""
 
     def __init__(self, status=200):
@@ -76,7 +76,7 @@ class WebhookReceiver:
         self.status = status
         receiver = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.received.append((self.path, dict(self.headers), body))
@@ -84,17 +84,4 @@ class WebhookReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)

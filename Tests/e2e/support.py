@@ -1,9 +1,15 @@
 """Small helpers shared by the end-to-end test folders."""
+import http.server
 import os
 import pathlib
 import socket
 import subprocess
+import threading
 import time
+import urllib.parse
+import uuid
+
+import psycopg_shim as db
 
 
 def free_port() -> int:
@@ -11,6 +17,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def create_migrated_database(database_url, bin_dir, root, prefix="e2e_") -> str:
+    """Creates a database with a fresh name beside DATABASE_URL's, runs `roch migrate` on it and returns its URL."""
+    name = prefix + uuid.uuid4().hex[:12]
+    db.execute(database_url, f"CREATE DATABASE {name}")
+    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(database_url)._replace(path="/" + name))
+    subprocess.run([str(bin_dir / "roch"), "migrate"], env={**os.environ, "DATABASE_URL": url}, cwd=root,
+                   check=True, capture_output=True, timeout=120)
+    return url
 
 
 def start_fastcgi(bin_dir, name, url, extra_env=None):
@@ -70,3 +86,27 @@ def start_serve(processes, bin_dir, site, *extra) -> int:
                         stdout=subprocess.DEVNULL)
     wait_for_port(port, p)
     return port
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that keeps the test output free of access-log lines."""
+
+    def log_message(self, *args):
+        pass
+
+
+class LoopbackHTTPServer:
+    """A threaded HTTP server on a free 127.0.0.1 port, serving while inside `with`; `url` ends in `path`."""
+
+    def __init__(self, handler, path=""):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

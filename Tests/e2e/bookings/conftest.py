@@ -1,25 +1,10 @@
-"""Fixtures for the booking end-to-end tests: a migrated database and a native FastCGI responder."""
-import os
+"""Fixtures for the booking end-to-end tests: the booking function as a native FastCGI responder on a
+migrated database (`migrated_db`, from Tests/e2e/conftest.py)."""
 import subprocess
-import urllib.parse
-import uuid
 
 import pytest
 
-import psycopg_shim as db
 from support import start_fastcgi
-
-
-@pytest.fixture
-def migrated_db(bin_dir, root, database_url):
-    name = "e2e_" + uuid.uuid4().hex[:12]
-    db.execute(database_url, f"CREATE DATABASE {name}")
-    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(database_url)._replace(path="/" + name))
-    subprocess.run([str(bin_dir / "roch"), "migrate"], env={**os.environ, "DATABASE_URL": url}, cwd=root,
-                   check=True, capture_output=True, timeout=120)
-    return url
-
-
 
 
 @pytest.fixture

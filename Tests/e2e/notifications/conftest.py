@@ -1,17 +1,7 @@
-"""Fixtures for the notification end-to-end tests: the bookings folder's migrated database and
-FastCGI launcher, loaded under their own module name (pytest's `conftest` name is taken)."""
-import importlib.util
-import pathlib
+"""Fixtures for the notification end-to-end tests (`migrated_db` comes from Tests/e2e/conftest.py)."""
+import pytest
 
-_spec = importlib.util.spec_from_file_location("bookings_fixtures", pathlib.Path(__file__).resolve().parents[1] / "bookings" / "conftest.py")
-_bookings = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_bookings)
-
-migrated_db = _bookings.migrated_db
-start_fastcgi = _bookings.start_fastcgi
-
-
-import pytest  # noqa: E402
+from support import start_fastcgi
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import os
 import socket
 import subprocess
 import time
-import urllib.parse
-import uuid
 
 import pytest
 
@@ -15,15 +13,6 @@ import psycopg_shim as db
 from payments_support import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FastCGIFront, public_id
 from roch_fakes import FakeProcess
 from support import free_port
-
-@pytest.fixture
-def migrated_db(bin_dir, root, database_url):
-    name = "e2e_" + uuid.uuid4().hex[:12]
-    db.execute(database_url, f"CREATE DATABASE {name}")
-    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(database_url)._replace(path="/" + name))
-    subprocess.run([str(bin_dir / "roch"), "migrate"], env={**os.environ, "DATABASE_URL": url}, cwd=root,
-                   check=True, capture_output=True, timeout=120)
-    return url
 
 
 @pytest.fixture

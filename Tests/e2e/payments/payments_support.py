@@ -1,11 +1,10 @@
 """Helpers shared by the payment end-to-end tests and bench/payments.sh."""
 import hashlib
 import hmac
-import http.server
 import secrets
-import threading
 
 import fastcgi_client as fcgi
+from support import LoopbackHTTPServer, QuietHandler
 
 KEY_ID, KEY_SECRET, WEBHOOK_SECRET = "rzp_test_E2EPayments01", "e2e_key_secret", "e2e_webhook_secret"
 MOUNT = "/api/razorpay-webhook"
@@ -23,12 +22,12 @@ def params(method, path_info="", query="", body=b"", headers=None):
     return p
 
 
-class FastCGIFront:
+class FastCGIFront(LoopbackHTTPServer):
     """HTTP POSTs under MOUNT become FastCGI requests to the responder (as nginx's fastcgi_pass does)."""
 
     def __init__(self, address):
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def do_POST(self):
@@ -40,20 +39,7 @@ class FastCGIFront:
                 self.end_headers()
                 self.wfile.write(out)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{MOUNT}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler, MOUNT)
 
 
 

@@ -7,8 +7,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.parse
-import uuid
 
 import sys
 
@@ -17,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 import psycopg_shim as db
-from support import free_port
+from support import create_migrated_database, free_port
 
 # The payments and vendors features' own test helpers: the real webhook and self-service paths.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "payments"))
@@ -31,11 +29,7 @@ CLIENT_PHONE = "+919876512345"
 
 @pytest.fixture(scope="module")
 def portal_db(bin_dir, root, database_url):
-    name = "e2e_portal_" + uuid.uuid4().hex[:10]
-    db.execute(database_url, f"CREATE DATABASE {name}")
-    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(database_url)._replace(path="/" + name))
-    subprocess.run([str(bin_dir / "roch"), "migrate"], env={**os.environ, "DATABASE_URL": url}, cwd=root,
-                   check=True, capture_output=True, timeout=120)
+    url = create_migrated_database(database_url, bin_dir, root, prefix="e2e_portal_")
     db.execute(url, f"""
         INSERT INTO staff_users (email, name, phone, role) VALUES ('meera@rochevents.in', 'Meera Iyer', '+919820011111', 'coordinator');
         INSERT INTO clients (phone, name, email, whatsapp_consent) VALUES ('{CLIENT_PHONE}', 'Asha Rao', 'asha@example.com', true);
