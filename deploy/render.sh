@@ -11,7 +11,7 @@
 #   FCGIWRAP_SOCKET  fcgiwrap's socket (CGI mode)         (/run/fcgiwrap.socket)
 #   LISTEN           plain HTTP listen address            (80)
 #   SERVER_NAME      server_name                          (_)
-#   ACCESS_LOG       access log, tokens redacted          (/var/log/nginx/roch.access.log)
+#   ACCESS_LOG       access log, tokens redacted          (/var/log/nginx/roch.access.log; `off` for none)
 #   TLS_CERT, TLS_KEY, TLS_LISTEN (443): when TLS_CERT is set the TLS server block (with HSTS) is kept and
 #                    the plain HTTP server only redirects to HTTPS (and answers ACME challenges from
 #                    ACME_ROOT, /var/www/letsencrypt); otherwise the plain server serves everything.
@@ -58,9 +58,10 @@ if [ -n "$TLS_CERT" ]; then
 else
   markers=(-e '/# @TLS_BEGIN@/,/# @TLS_END@/d' -e '/# @\(PLAIN_BEGIN\|PLAIN_END\)@/d')
 fi
+if [ "$ACCESS_LOG" = off ]; then access_log_off='s|access_log @ACCESS_LOG@ roch_redacted;|access_log off;|'; else access_log_off=''; fi
 for f in "$here"/nginx/*.conf "$generated"/*.conf; do
   name=$(basename "$f")
-  sed "${markers[@]}" \
+  sed "${markers[@]}" -e "$access_log_off" \
       -e "s|@PUBLIC_DIR@|$PUBLIC_DIR|g" -e "s|@BIN_DIR@|$BIN_DIR|g" -e "s|@RUN_DIR@|$RUN_DIR|g" \
       -e "s|@FCGIWRAP_SOCKET@|$FCGIWRAP_SOCKET|g" -e "s|@LISTEN@|$LISTEN|g" -e "s|@SERVER_NAME@|$SERVER_NAME|g" \
       -e "s|@ACCESS_LOG@|$ACCESS_LOG|g" -e "s|@ACME_ROOT@|$ACME_ROOT|g" -e "s|@HTTPS_PORT_SUFFIX@|$https_port_suffix|g" \
