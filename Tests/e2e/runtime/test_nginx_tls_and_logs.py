@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+import psycopg_shim as db
 from httpclient import request
 from shipped_nginx import ShippedNginx
 
@@ -47,6 +48,28 @@ def test_with_tls_plain_http_redirects_everything_to_https(mode, root, functions
         r.read()
         assert r.status in (200, 503) and "max-age=63072000" in r.getheader("strict-transport-security", "")
         c.close()
+
+
+def test_a_magic_link_opened_over_tls_sets_the_host_prefixed_secure_cookie(root, functions_built, site, certificate, migrated_db):
+    db.execute(migrated_db, "INSERT INTO clients (phone, name, email, whatsapp_consent) VALUES ('+919876500001', 'Asha Rao', 'asha@example.com', true)")
+    workdir = pathlib.Path("/tmp") / f"tls-cookie-{os.getpid()}"
+    with ShippedNginx(root, workdir, site, functions_built, mode="cgi", tls=certificate,
+                      env={"DATABASE_URL": migrated_db, "SITE_URL": "https://localhost"}) as nginx:
+        link = subprocess.run([str(functions_built / "roch"), "portal-link", "--phone", "+919876500001", "--hours", "1"],
+                              env={**os.environ, "DATABASE_URL": migrated_db, "SITE_URL": "https://localhost"}, cwd=root,
+                              capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+        path = link[len("https://localhost"):]
+        context = ssl.create_default_context(cafile=str(certificate[0]))
+        c = http.client.HTTPSConnection("localhost", nginx.tls_port, context=context, timeout=30)
+        c.request("GET", path)
+        r = c.getresponse()
+        r.read()
+        c.close()
+        assert r.status == 303 and r.getheader("location") == "/portal/"
+        cookie = [part.strip() for part in r.getheader("set-cookie").split(";")]
+        assert cookie[0].startswith("__Host-roch_portal=")
+        assert "Secure" in cookie and "Path=/" in cookie and "HttpOnly" in cookie
+        assert not any(part.startswith("Domain=") for part in cookie)
 
 
 def test_without_tls_plain_http_serves_the_site(cgi_nginx):
