@@ -6,6 +6,7 @@ in front of either stock fcgiwrap (CGI) or one native FastCGI responder per func
 """
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 
@@ -114,6 +115,8 @@ class ShippedNginx:
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
+        self.procs = []
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self):
         return self
