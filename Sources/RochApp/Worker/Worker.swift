@@ -20,6 +20,8 @@ public final class Worker: @unchecked Sendable {
         public var jobsRun = 0
         public var released = 0
         public var stale = 0
+        /// The outbox is paused (`roch outbox resume`): nothing was claimed.
+        public var paused = false
         public var isIdle: Bool { claimed == 0 && jobsRun == 0 }
 
         public init() {}
@@ -28,6 +30,7 @@ public final class Worker: @unchecked Sendable {
         public mutating func add(_ p: Pass) {
             claimed += p.claimed; sent += p.sent; retried += p.retried; failed += p.failed
             skipped += p.skipped; jobsRun += p.jobsRun; released += p.released; stale += p.stale
+            paused = paused || p.paused
         }
     }
 
@@ -89,6 +92,10 @@ public final class Worker: @unchecked Sendable {
                 continue
             }
             if isStopping { break }
+            if pass.paused {
+                await wakeup.wait(timeout: options.pollInterval)   // `roch outbox resume` NOTIFYs outbox
+                continue
+            }
             if pass.claimed >= options.batchSize || pass.jobsRun >= options.jobBatchSize { continue }
             let untilDue = (try? await secondsUntilNextDue()) ?? options.pollInterval
             await wakeup.wait(timeout: min(options.pollInterval, max(0.01, untilDue)))
@@ -111,6 +118,11 @@ public final class Worker: @unchecked Sendable {
     public func runOnce() async throws -> Pass {
         var pass = Pass()
         try await housekeeping(&pass)
+        // After a restore the outbox stays paused: no message and no job (payment links) until resumed.
+        if try await context.database.withConnection({ try OperatorSettings.isOutboxPaused($0) }) {
+            pass.paused = true
+            return pass
+        }
         let options = self.options
         let batch = try await context.database.withConnection { c in try NotificationQueue.claim(c, limit: options.batchSize) }
         pass.claimed = batch.count
@@ -189,6 +201,7 @@ public final class Worker: @unchecked Sendable {
             try ReminderRows.cancelSettledPaymentReminders(c)
             let stale = try NotificationQueue.skipStale(c)
             if prune { try RateLimiter.prune(c) }
+            try WorkerHeartbeats.beat(c, host: ProcessInfo.processInfo.hostName, pid: getpid())
             return (released, stale)
         }
         pass.released = released
