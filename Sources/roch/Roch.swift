@@ -16,6 +16,6 @@ struct Roch: AsyncParsableCommand {
             PortalLinkCommand.self,
             VendorBenchCommand.self,
             WorkerCommand.self,
-            BackupCommand.self, RestoreCommand.self, OutboxCommand.self,
+            BackupCommand.self, RestoreCommand.self, OutboxCommand.self, UpgradeCommand.self,
         ])
 }
