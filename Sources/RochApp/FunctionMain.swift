@@ -86,11 +86,13 @@ public enum FunctionMain {
             FileHandle.standardError.write(Data("\(function.name): \(problem)\n\n\(usage(function.name))\n".utf8))
             exit(64)
         case .cgi:
-            let handler = await makeHandlerOrFallback(function)
+            RochLogging.bootstrap()
+            let handler = observed(function, await makeHandlerOrFallback(function))
             exit(await CGIAdapter.runProcess(handler: handler, limit: function.maxBodyBytes))
         case .fastCGI(let address):
+            RochLogging.bootstrap()
             let handler: Handler
-            do { handler = try await function.makeHandler() } catch {
+            do { handler = observed(function, try await function.makeHandler()) } catch {
                 FileHandle.standardError.write(Data("\(function.name): cannot start: \(error)\n".utf8))
                 exit(70)
             }
@@ -102,6 +104,11 @@ public enum FunctionMain {
             }
             exit(0)
         }
+    }
+
+    /// Request ids, JSON request logs and /metrics around the function's handler.
+    static func observed(_ function: FunctionDefinition, _ handler: @escaping Handler) -> Handler {
+        RequestObservation.wrap(function.name, context: { try? AppContext.shared() }, handler)
     }
 
     /// In CGI a set-up failure must still produce a response: a logged 503.

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import NIOConcurrencyHelpers
 
 /// The one mapping from a thrown error to a response: JSON for API clients, a small HTML page for browsers.
 /// Unknown errors become a generic 500; their detail goes to stderr only.
@@ -64,7 +66,18 @@ public enum ErrorResponder {
     }
 }
 
-/// Writes one line to stderr (web servers put it in their error log).
+/// Writes one line to stderr (web servers put it in their error log): through the process's logger
+/// once one is set (`RochLogging.bootstrap`: a JSON line), otherwise as plain text.
 public func log(_ message: String) {
-    FileHandle.standardError.write(Data("roch: \(message)\n".utf8))
+    if let logger = LogRouting.logger.withLockedValue({ $0 }) {
+        logger.info("\(message)")
+    } else {
+        FileHandle.standardError.write(Data("roch: \(message)\n".utf8))
+    }
+}
+
+/// Where `log(_:)` goes: set once at start-up by the process's logging bootstrap.
+public enum LogRouting {
+    static let logger = NIOLockedValueBox<Logger?>(nil)
+    public static func use(_ logger: Logger) { self.logger.withLockedValue { $0 = logger } }
 }

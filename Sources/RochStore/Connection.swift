@@ -7,6 +7,8 @@ public final class Connection: @unchecked Sendable {
     let raw: OpaquePointer
     public let url: String
     private(set) var listening: Set<String> = []
+    /// The request id last put in this session's `roch.request_id` (see `RequestTrace`).
+    private var requestTag = ""
 
     public init(url: String) throws {
         guard let conn = PQconnectdb(url) else {
@@ -59,6 +61,14 @@ public final class Connection: @unchecked Sendable {
     public func executeScript(_ sql: String) throws {
         let result = PQexec(raw, sql)
         _ = try check(result)
+    }
+
+    /// Puts `id` in the session setting `roch.request_id` unless it is there already: rows the
+    /// outbox inserts take it as their `request_id` default (migration 0017).
+    func tagRequest(_ id: String) throws {
+        guard id != requestTag else { return }
+        _ = try query("SELECT set_config('roch.request_id', $1, false)", id)
+        requestTag = id
     }
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.

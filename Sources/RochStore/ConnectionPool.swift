@@ -24,6 +24,12 @@ public final class ConnectionPool: @unchecked Sendable {
         return open
     }
 
+    /// Connections open and waiting in the pool (open minus idle are lent out): /metrics shows both.
+    public var idleConnections: Int {
+        condition.lock(); defer { condition.unlock() }
+        return idle.count
+    }
+
     /// Lends a connection to `body` on the calling thread and takes it back afterwards.
     public func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
         let connection = try checkout()

@@ -1,5 +1,11 @@
 import Foundation
 
+/// The request being served (nginx's `$request_id`), for the rows it causes: every connection the
+/// task takes from the pool carries it in `roch.request_id`, and outbox rows default to it.
+public enum RequestTrace {
+    @TaskLocal public static var requestID: String?
+}
+
 /// The application's handle on PostgreSQL: a connection pool plus a small set of threads that run
 /// blocking libpq work, so async request handlers never block the event loops or Swift's
 /// cooperative thread pool.
@@ -14,7 +20,13 @@ public final class Database: Sendable {
 
     /// Runs `body` with a pooled connection on a database thread.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await executor.run { [pool] in try pool.withConnection(body) }
+        let requestID = RequestTrace.requestID ?? ""
+        return try await executor.run { [pool] in
+            try pool.withConnection { c in
+                try c.tagRequest(requestID)
+                return try body(c)
+            }
+        }
     }
 
     /// Runs `body` in a transaction (COMMIT on return, ROLLBACK on throw) on a database thread.

@@ -27,6 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+        RochLogging.bootstrap(environment: env)
         let options: WorkerOptions
         let context: AppContext
         do {

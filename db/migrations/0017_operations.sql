@@ -21,5 +21,7 @@ CREATE TABLE worker_heartbeats (
     beat_at timestamptz NOT NULL DEFAULT now()
 );
 
-ALTER TABLE notifications ADD COLUMN request_id text;
-ALTER TABLE jobs ADD COLUMN request_id text;
+-- The request that queued the row: the functions put nginx's $request_id in the session setting
+-- roch.request_id (RochStore's RequestTrace), so no INSERT has to name the column.
+ALTER TABLE notifications ADD COLUMN request_id text DEFAULT nullif(current_setting('roch.request_id', true), '');
+ALTER TABLE jobs ADD COLUMN request_id text DEFAULT nullif(current_setting('roch.request_id', true), '');

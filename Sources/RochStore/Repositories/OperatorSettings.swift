@@ -61,3 +61,45 @@ public enum WorkerHeartbeats {
             .decode("s", as: Double?.self)
     }
 }
+
+/// Figures about the outbox and the workers, read at scrape time for /metrics and by `roch doctor`.
+public struct OperationsFigures: Sendable {
+    public struct Deliveries: Sendable {
+        public var channel: String
+        public var status: String
+        public var count: Int64
+    }
+
+    /// Messages queued or being sent whose time has come, per channel.
+    public var backlogByChannel: [String: Int64]
+    /// How long the oldest of those has been due (0 when none).
+    public var oldestDueSeconds: Double
+    public var jobsBacklog: Int64
+    /// Every notification by channel and status (sent, failed, skipped, ...).
+    public var deliveries: [Deliveries]
+    public var heartbeatAgeSeconds: Double?
+    public var outboxPaused: Bool
+
+    public static func read(_ c: Connection) throws -> OperationsFigures {
+        var backlog: [String: Int64] = ["whatsapp": 0, "email": 0]
+        var deliveries: [Deliveries] = []
+        for row in try c.query("SELECT channel, status, count(*) AS n FROM notifications GROUP BY channel, status ORDER BY 1, 2") {
+            deliveries.append(Deliveries(channel: try row.decode("channel"), status: try row.decode("status"), count: try row.decode("n")))
+        }
+        for row in try c.query("""
+            SELECT channel, count(*) AS n FROM notifications
+            WHERE status IN ('queued', 'sending') AND next_attempt_at <= now() GROUP BY channel
+            """) {
+            backlog[try row.decode("channel")] = try row.decode("n")
+        }
+        let oldest = try c.query("""
+            SELECT coalesce(extract(epoch FROM now() - min(due_at)), 0)::float8 AS s FROM notifications
+            WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
+            """).first!.decode("s", as: Double.self)
+        let jobs: Int64 = try c.query("SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running') AND next_attempt_at <= now()")
+            .first!.decode("n")
+        return OperationsFigures(backlogByChannel: backlog, oldestDueSeconds: max(0, oldest), jobsBacklog: jobs, deliveries: deliveries,
+                                 heartbeatAgeSeconds: try WorkerHeartbeats.secondsSinceLastBeat(c),
+                                 outboxPaused: try OperatorSettings.isOutboxPaused(c))
+    }
+}
