@@ -210,7 +210,7 @@ public final class Worker: @unchecked Sendable {
                 }
                 return leases
             }
-            let released = leases.requeued + (try JobQueue.releaseExpiredLeases(c, leaseSeconds: options.leaseSeconds))
+            let released = leases.requeued + (try JobQueue.releaseExpiredLeases(c, leaseSeconds: options.leaseSeconds, maxAttempts: options.jobMaxAttempts))
             try ReminderRows.cancelSettledPaymentReminders(c)
             let stale = try NotificationQueue.skipStale(c)
             var pruned = 0

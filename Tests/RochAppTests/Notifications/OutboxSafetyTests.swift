@@ -151,6 +151,27 @@ import Testing
         #expect(kit.fake.acceptedMessages.contains { $0.template == "delivery_failed_team" })
     }
 
+    @Test func aJobWhoseWorkerKeepsDyingFailsAfterItsAttemptsInsteadOfLooping() async throws {
+        let kit = try await NotificationKit.make()
+        defer { kit.shutdown() }
+        try await kit.sync { c in
+            _ = try OutboxRepository.enqueueJob(c, kind: "portal_link_request", idempotencyKey: "hangs", payload: JSONB(#"{"phone":"+919900000001"}"#))
+        }
+        var results: [String] = []
+        for _ in 1...2 {
+            let claimed = try await kit.sync { c in try JobQueue.claim(c, limit: 10) }
+            #expect(claimed.count == 1)
+            results += try await kit.sync { c in
+                try c.execute("UPDATE jobs SET claimed_at = now() - interval '10 minutes' WHERE status = 'running'")
+                try JobQueue.releaseExpiredLeases(c, leaseSeconds: 60, maxAttempts: 2)
+                return try c.query("SELECT status || ': ' || last_error AS s FROM jobs").map { try $0.decode("s", as: String.self) }
+            }
+        }
+        #expect(results == ["queued: the worker running it stopped before finishing; running again",
+                            "failed: gave up: the worker running it stopped or hung on each of its 2 attempts"])
+        #expect(try await kit.sync { c in try JobQueue.claim(c, limit: 10) }.isEmpty)
+    }
+
     @Test func anEmailResentAfterACrashKeepsItsMessageIDDerivedFromTheOutboxKey() async throws {
         let kit = try await NotificationKit.make(smtp: true)
         defer { kit.shutdown() }
