@@ -40,6 +40,6 @@ struct RejectedWebhooks: Sendable {
         withUnsafeMutableBytes(of: &v6) { raw in for i in 8..<16 { raw[i] = 0 } }
         var out = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         guard inet_ntop(AF_INET6, &v6, &out, socklen_t(out.count)) != nil else { return address }
-        return String(cString: out) + "/64"
+        return String(decoding: out.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/64"
     }
 }
