@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import RochApp
+@testable import RochApp
 import RochHTTP
 import RochIntegrations
 import RochStore
@@ -115,6 +115,15 @@ import Testing
         #expect(statuses == [401, 401, 401, 401])
         #expect(try world.int("SELECT count(*) AS n FROM webhook_deliveries WHERE provider = 'whatsapp' AND NOT signature_ok AND length(raw_body) = 512 AND body_length = 300000") == 2)
         #expect(try world.int("SELECT received::bigint AS n FROM webhook_rejections WHERE provider = 'whatsapp'") == 4)
+    }
+
+    @Test func aSourceIsTheIPv4AddressOrTheIPv6Slash64() {
+        #expect(RejectedWebhooks.source(of: "203.0.113.9") == "203.0.113.9")
+        #expect(RejectedWebhooks.source(of: "2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64")
+        #expect(RejectedWebhooks.source(of: "[2001:db8:1:2::1]") == "2001:db8:1:2::/64")
+        #expect(RejectedWebhooks.source(of: "::ffff:198.51.100.7") == "198.51.100.7")  // IPv4-mapped: the IPv4 host
+        #expect(RejectedWebhooks.source(of: "::1") == "::/64")
+        #expect(RejectedWebhooks.source(of: "not an address") == "not an address")
     }
 
     /// Moves a delivery (by event id) back in time.
