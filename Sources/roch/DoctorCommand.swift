@@ -37,6 +37,7 @@ struct DoctorCommand: ParsableCommand {
             print("email: SMTP_CA_FILE \(caFile.debugDescription) is not a readable file of PEM certificates")
             failed = true
         }
+        failed = InstallationChecks.report(configuration: configuration, environment: env) || failed
         for w in configuration.warnings { print("note: \(w)") }
         if failed { throw ExitCode(1) }
         print("all good")
