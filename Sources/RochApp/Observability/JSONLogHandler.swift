@@ -72,6 +72,9 @@ public struct JSONLogHandler: LogHandler {
 public enum RochLogging {
     private static let done = NIOLockedValueBox(false)
 
+    /// Whether this process logs JSON lines (a worker in a test does not: its per-message lines stay quiet).
+    public static var isBootstrapped: Bool { done.withLockedValue { $0 } }
+
     public static func bootstrap(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let level = self.level(environment["LOG_LEVEL"])
         done.withLockedValue { done in

@@ -202,6 +202,7 @@ public final class Worker: @unchecked Sendable {
                 try NotificationQueue.markFinal(c, n, status: .skipped, reason: reason)
             }
         }
+        await trace(n, outcome)
     }
 
     func housekeeping(_ pass: inout Pass) async throws {

@@ -103,3 +103,10 @@ public struct OperationsFigures: Sendable {
                                  outboxPaused: try OperatorSettings.isOutboxPaused(c))
     }
 }
+
+/// The request id stored on an outbox row (migration 0017), for the worker's log lines.
+public enum OutboxTrace {
+    public static func requestID(_ c: Connection, notificationID: Int64) throws -> String? {
+        try c.query("SELECT request_id FROM notifications WHERE id = $1", notificationID).first?.decode("request_id", as: String?.self) ?? nil
+    }
+}
