@@ -74,8 +74,9 @@ public struct BookingSubmissions: Sendable {
                 throw HTTPError.tooManyRequests(retryAfter: retry)
             }
             return try c.transaction { c in
-                let client = try ClientRepository.upsert(c, phone: enquiry.phone, name: enquiry.name, email: enquiry.email,
-                                                         whatsAppConsent: enquiry.whatsAppConsent)
+                // A known number keeps its stored details and consent; what was typed stays on the booking.
+                let (client, _) = try ClientRepository.findOrCreate(c, phone: enquiry.phone, name: enquiry.name, email: enquiry.email,
+                                                                    whatsAppConsent: enquiry.whatsAppConsent)
                 let (booking, created) = try BookingRepository.insert(c, NewBooking(
                     publicID: PublicID.make(), clientID: client.id, enquiry: enquiry, sourceIP: ip.isEmpty ? nil : ip))
                 if created { try transitions.created(booking, actorLabel: "client:\(client.id)", on: c) }
