@@ -105,8 +105,9 @@ import Testing
         #expect(try strings("""
             SELECT concat_ws('|', name, email, whatsapp_consent, whatsapp_consent_at IS NOT NULL) AS v FROM clients WHERE phone = '+919988776655'
             """) == ["Vikram Singh|vikram@example.com|t|t"])
+        let id = try #require(r.json["id"] as? String)
         try context.database.withConnectionSync { c in
-            let booking = try #require(try BookingRepository.find(c, publicID: try #require(r.json["id"] as? String)))
+            let booking = try #require(try BookingRepository.find(c, publicID: id))
             #expect(try BookingRepository.submittedContact(c, bookingID: booking.id)
                     == SubmittedContact(name: "Vikram Singh", email: "vikram@example.com", whatsAppConsent: true))
         }

@@ -42,8 +42,8 @@ def test_health_is_ok_everywhere(all_modes):
         status, headers, body = request(port, "GET", "/api/health")
         report = json.loads(body)
         assert status == 200, (mode, report)
-        assert report["status"] == "ok" and report["database"] == "ok" and report["migrations_pending"] == [], mode
-        assert report["migrations_applied"] > 0, mode
+        # the public answer is the status alone (details are for `roch doctor`)
+        assert report == {"status": "ok"}, mode
         assert headers["content-type"] == "application/json", mode
 
 
