@@ -60,6 +60,7 @@ public struct BookingSubmissions: Sendable {
         if enquiry.isSpam { throw Self.spamRefusal }
 
         let ip = request.remoteAddress
+        let network = ClientNetwork.rateLimitKey(for: ip)  // IPv6 counts by /64
         let limits = self.limits
         let transitions = self.transitions
         let outcome: (BookingRecord, Bool) = try await context.database.withConnection { c in
@@ -67,7 +68,7 @@ public struct BookingSubmissions: Sendable {
             if let key = enquiry.idempotencyKey, let existing = try BookingRepository.find(c, idempotencyKey: key) {
                 return (existing, false)
             }
-            if !ip.isEmpty, let retry = try RateLimiter.hit(c, key: "booking:ip:\(ip)", limit: limits.perIP) {
+            if let network, let retry = try RateLimiter.hit(c, key: "booking:ip:\(network)", limit: limits.perIP) {
                 throw HTTPError.tooManyRequests(retryAfter: retry)
             }
             if let retry = try RateLimiter.hit(c, key: "booking:phone:\(enquiry.phone.e164)", limit: limits.perPhone) {
