@@ -32,12 +32,22 @@ public enum HealthStatus {
     static let unhealthyMessage = "The service is not ready. Its operators can see why in the log or with `roch doctor`."
 
     static func response() async throws -> Response {
-        let report: HealthReport
+        let context: AppContext
         do {
-            report = await HealthCheck.run(try AppContext.shared())
+            context = try AppContext.shared()
         } catch {
-            report = HealthReport(status: "unhealthy", database: "not configured: \(error)", migrationsApplied: 0, migrationsPending: [])
+            return try logged(HealthReport(status: "unhealthy", database: "not configured: \(error)", migrationsApplied: 0, migrationsPending: []))
         }
+        return try await response(context: context)
+    }
+
+    /// The answer for this context's database (tests pass their own; the function passes the process's).
+    public static func response(context: AppContext) async throws -> Response {
+        try logged(await HealthCheck.run(context))
+    }
+
+    /// Writes what failed to stderr (the web server's error log), then answers publicly.
+    static func logged(_ report: HealthReport) throws -> Response {
         if !report.isHealthy { log("health: unhealthy: \(report.lines.joined(separator: "; "))") }
         return try response(for: report)
     }

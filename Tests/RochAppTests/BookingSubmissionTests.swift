@@ -171,6 +171,23 @@ import Testing
         #expect(await submit(from: "198.51.100.21") == 201)
     }
 
+    @Test func aNULByteInAnyFieldIsRefusedByNameAndNothingIsStored() async throws {
+        let json = await respond(TestApp.jsonPost("/api/booking", valid().replacingOccurrences(of: "\"Ananya Rao\"", with: #""Ananya\u0000 Rao""#)))
+        #expect(json.status == 400)
+        let error = try #require(json.json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "nul_byte")
+        #expect((error["fields"] as? [String: String]).map { Array($0.keys) } == ["name"])
+        let form = await respond(TestApp.formPost("/api/booking", [
+            ("name", "Vikram Singh"), ("phone", "+91 99887 76655"), ("email", "vikram@example.com"), ("event_type", "sangeet"),
+            ("event_date", futureDate), ("city", "Jaipur"), ("guests", "120"), ("budget", "10l_25l"), ("services", "decor"),
+            ("notes", "Lawn\u{0}; DROP"), ("whatsapp_consent", "no"), ("website", ""),
+        ]))
+        #expect(form.status == 400)
+        #expect(form.text.contains("notes"))
+        #expect(try count("SELECT count(*) AS n FROM bookings") == 0)
+        #expect(try count("SELECT count(*) AS n FROM clients") == 0)
+    }
+
     @Test func hostileRequestsGetClearClientErrors() async throws {
         let get = await respond(Request(method: "GET", path: "/api/booking", headers: Headers([("Accept", "application/json")])))
         #expect(get.status == 405 && get.headers["allow"] == "POST")

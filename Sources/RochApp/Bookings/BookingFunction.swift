@@ -103,6 +103,7 @@ public struct BookingSubmissions: Sendable {
             throw HTTPError.badRequest("The request has no body. Send the booking form's fields.", code: "empty_body")
         }
         if request.isJSON {
+            try NULBytes.checkJSON(request.body)
             do {
                 return try JSONCoding.decode(JSONFields.self, from: request.body).fields
             } catch {
