@@ -85,6 +85,10 @@ import Testing
         #expect(clientMessages == ["enquiry_received:email:asha@example.com", "enquiry_received:whatsapp:\(Self.victimPhone)",
                                    "portal_link_requested:email:asha@example.com", "portal_link_requested:whatsapp:\(Self.victimPhone)"])
         #expect(try strings("SELECT id::text AS v FROM notifications WHERE address ILIKE '%attacker%' OR parameters::text ILIKE '%attacker%'") == [])
+        // the team is asked to check the differing details with the client
+        let tasks = try strings("SELECT title AS v FROM tasks WHERE title LIKE 'Check the %' AND assignee_role = 'sales'")
+        #expect(tasks.count == 1)
+        #expect(tasks.first?.hasPrefix("Check the name, email, WhatsApp consent typed on this enquiry") == true)
     }
 
     @Test func aKnownNumberIsNotOptedInToWhatsAppFromTheForm() async throws {
@@ -112,5 +116,6 @@ import Testing
                     == SubmittedContact(name: "Vikram Singh", email: "vikram@example.com", whatsAppConsent: true))
         }
         #expect(try victimRow() == "Asha Rao|asha@example.com|t|2026-01-02 03:04:05|2026-01-02 03:04:05")
+        #expect(try strings("SELECT title AS v FROM tasks WHERE title LIKE 'Check the %'") == [])
     }
 }

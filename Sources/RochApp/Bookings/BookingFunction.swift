@@ -76,11 +76,19 @@ public struct BookingSubmissions: Sendable {
             }
             return try c.transaction { c in
                 // A known number keeps its stored details and consent; what was typed stays on the booking.
-                let (client, _) = try ClientRepository.findOrCreate(c, phone: enquiry.phone, name: enquiry.name, email: enquiry.email,
-                                                                    whatsAppConsent: enquiry.whatsAppConsent)
+                let (client, isNewClient) = try ClientRepository.findOrCreate(c, phone: enquiry.phone, name: enquiry.name,
+                                                                              email: enquiry.email, whatsAppConsent: enquiry.whatsAppConsent)
                 let (booking, created) = try BookingRepository.insert(c, NewBooking(
                     publicID: PublicID.make(), clientID: client.id, enquiry: enquiry, sourceIP: ip.isEmpty ? nil : ip))
-                if created { try transitions.created(booking, actorLabel: "client:\(client.id)", on: c) }
+                if created {
+                    try transitions.created(booking, actorLabel: "client:\(client.id)", on: c)
+                    let differences = isNewClient ? [] : enquiry.contactDifferences(fromName: client.name, email: client.email,
+                                                                                     whatsAppConsent: client.whatsAppConsent)
+                    if !differences.isEmpty {
+                        try TeamRepository.createTask(c, bookingID: booking.id, title: Self.differingContactTask(differences),
+                                                      assigneeRole: TeamRole.sales.rawValue, assigneeID: nil, dueInHours: 24)
+                    }
+                }
                 return (booking, created)
             }
         }
@@ -91,6 +99,11 @@ public struct BookingSubmissions: Sendable {
             return response
         }
         return Response.redirect(to: "/book/thanks/?id=\(booking.publicID)", status: 303)
+    }
+
+    /// The team's task when a known number's enquiry typed other contact details (the client row keeps its own).
+    static func differingContactTask(_ differences: [String]) -> String {
+        "Check the \(differences.joined(separator: ", ")) typed on this enquiry with the client by phone: they differ from the client's record, which the form did not change"
     }
 
     static let spamRefusal = HTTPError(429, code: "rejected",
