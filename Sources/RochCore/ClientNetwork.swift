@@ -3,7 +3,7 @@
 /// use a fresh address from it for every request. An IPv4-mapped IPv6 address (`::ffff:203.0.113.7`,
 /// what a dual-stack socket reports for an IPv4 client) counts as the IPv4 address.
 public enum ClientNetwork {
-    /// The rate-limit key for a remote address: `"203.0.113.7"`, `"2001:db8:1:2::/64"`; nil when the
+    /// The rate-limit key for a remote address: `"203.0.113.7"`, `"2001:db8:1:2::/64"` (RFC 5952 text); nil when the
     /// address is empty (no peer, e.g. a Unix socket). Text that is neither IPv4 nor IPv6 counts as itself.
     public static func rateLimitKey(for address: String) -> String? {
         var text = Substring(address.trimmingWhitespace())
@@ -15,7 +15,22 @@ public enum ClientNetwork {
         if v6[0..<5].allSatisfy({ $0 == 0 }), v6[5] == 0xffff {
             return format([UInt8(v6[6] >> 8), UInt8(v6[6] & 0xff), UInt8(v6[7] >> 8), UInt8(v6[7] & 0xff)])
         }
-        return v6[0..<4].map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
+        return format(Array(v6[0..<4]) + [0, 0, 0, 0]) + "/64"
+    }
+
+    /// RFC 5952 text: lower-case hex, the longest run of two or more zero groups (the first on a tie) as `::`.
+    static func format(_ groups: [UInt16]) -> String {
+        var best = (start: -1, count: 0), i = 0
+        while i < groups.count {
+            guard groups[i] == 0 else { i += 1; continue }
+            var j = i
+            while j < groups.count, groups[j] == 0 { j += 1 }
+            if j - i > best.count { best = (i, j - i) }
+            i = j
+        }
+        let hex = groups.map { String($0, radix: 16) }
+        guard best.count >= 2 else { return hex.joined(separator: ":") }
+        return hex[..<best.start].joined(separator: ":") + "::" + hex[(best.start + best.count)...].joined(separator: ":")
     }
 
     static func format(_ v4: [UInt8]) -> String { v4.map(String.init).joined(separator: ".") }

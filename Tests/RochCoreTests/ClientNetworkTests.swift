@@ -16,9 +16,12 @@ import Testing
             #expect(ClientNetwork.rateLimitKey(for: address) == key, "\(address)")
         }
         #expect(ClientNetwork.rateLimitKey(for: "2001:db8:1:3::1") == "2001:db8:1:3::/64")
-        #expect(ClientNetwork.rateLimitKey(for: "::1") == "0:0:0:0::/64")
-        #expect(ClientNetwork.rateLimitKey(for: "fe80::1") == "fe80:0:0:0::/64")
-        #expect(ClientNetwork.rateLimitKey(for: "2001:db8::") == "2001:db8:0:0::/64")
+        // RFC 5952 text, as inet_ntop writes it
+        #expect(ClientNetwork.rateLimitKey(for: "::1") == "::/64")
+        #expect(ClientNetwork.rateLimitKey(for: "fe80::1") == "fe80::/64")
+        #expect(ClientNetwork.rateLimitKey(for: "2001:db8::") == "2001:db8::/64")
+        #expect(ClientNetwork.rateLimitKey(for: "2001:0:0:1:2::") == "2001:0:0:1::/64")
+        #expect(ClientNetwork.rateLimitKey(for: "0:1:0:0:9::") == "0:1::/64")
     }
 
     @Test func anIPv4MappedIPv6AddressCountsAsItsIPv4Address() {
