@@ -33,7 +33,9 @@ public struct PaymentLinkJob: JobHandler {
             return
         }
         let client = RazorpayClient(configuration: .init(apiBase: razorpay.apiBase, keyID: razorpay.keyID, keySecret: razorpay.keySecret))
-        for milestone in targets { try await issue(milestone.id, client: client, context: context) }
+        // A re-issue after a failed payment tells the client with `payment_failed` instead of `payment_link_issued`.
+        let failure = payload["failed_payment"].map { (paymentID: $0, reason: payload["failure_reason"] ?? FailedPaymentFollowUp.reason(errorDescription: nil)) }
+        for milestone in targets { try await issue(milestone.id, client: client, context: context, afterFailure: failure) }
     }
 
     /// The milestones `which` names that may need a link.
@@ -51,7 +53,8 @@ public struct PaymentLinkJob: JobHandler {
         var request: PaymentLinkRequest
     }
 
-    func issue(_ milestoneID: Int64, client: RazorpayClient, context: AppContext) async throws {
+    func issue(_ milestoneID: Int64, client: RazorpayClient, context: AppContext,
+               afterFailure failure: (paymentID: String, reason: String)? = nil) async throws {
         let site = context.configuration.siteURL
         let now = Date()
         // 1. Reserve (or find the reservation a crashed run left) and commit before calling Razorpay.
@@ -113,10 +116,15 @@ public struct PaymentLinkJob: JobHandler {
             let settled = try PaymentSettlement(configuration: configuration).settle(c, milestoneID: m.id)
             guard settled?.status == .linkIssued || settled?.status == .partiallyPaid else { return }
             let amount = Money(paise: link.amount - link.amountPaid)
-            try BookingNotifier(configuration: configuration).notify(c, moment: .paymentLinkIssued, booking: booking,
-                                                                     occurrence: "link:\(reservation.link.id)", extra: [
-                "milestone_label": m.label, "amount": amount.inr, "due_date": NotificationFormat.date(m.dueOn), "payment_link": link.shortURL,
-            ])
+            if let failure {
+                try FailedPaymentMessages(configuration).notify(c, booking: booking, milestone: m, paymentID: failure.paymentID,
+                                                                reason: failure.reason, link: link.shortURL, now: now)
+            } else {
+                try BookingNotifier(configuration: configuration).notify(c, moment: .paymentLinkIssued, booking: booking,
+                                                                         occurrence: "link:\(reservation.link.id)", extra: [
+                    "milestone_label": m.label, "amount": amount.inr, "due_date": NotificationFormat.date(m.dueOn), "payment_link": link.shortURL,
+                ])
+            }
             try TimelineRepository.append(c, bookingID: booking.id, kind: "payment", title: "Payment link ready: \(m.label)",
                                           body: "Your \(m.label) of \(amount.inr) is due on \(NotificationFormat.date(m.dueOn)). Pay securely by UPI, card or net banking.",
                                           data: try JSONB(encoding: PaymentSettlement.timelineData(m, ["status": PaymentMilestoneStatus.linkIssued.rawValue,

@@ -73,8 +73,12 @@ struct RazorpayEventProcessor {
             try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: nil, paymentLinkID: nil)
             return "recorded: payment \(p.id) \(p.status), not yet tied to a milestone"
         }
-        try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: found.milestone.id, paymentLinkID: found.linkID)
-        return try outcome(event, milestone: found.milestone, c, now: now)
+        let stored = try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: found.milestone.id, paymentLinkID: found.linkID)
+        var text = try outcome(event, milestone: found.milestone, c, now: now)
+        if event.event == "payment.failed" {
+            text += "; " + (try FailedPaymentMessages(settlement.configuration).follow(up: stored, p, milestoneID: found.milestone.id, c, now: now))
+        }
+        return text
     }
 
     private func refundEvent(_ event: RazorpayEvent, _ c: Connection, now: Date) throws -> String {

@@ -36,6 +36,7 @@ public enum JobHandlers {
         let handlers: [any JobHandler] = [
             PortalLinkRequestJob(),
             PaymentLinkJob(),
+            CancelPaymentLinksJob(),
             ScheduleRemindersJob(),
         ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })

@@ -105,6 +105,15 @@ public enum PaymentLedgerRepository {
             .first.map(linkRecord)
     }
 
+    /// The booking's links that may still take money (being created, created, partly paid), oldest first.
+    public static func openLinks(_ c: Connection, bookingID: Int64) throws -> [PaymentLinkRecord] {
+        try c.query("""
+            SELECT \(linkColumns.split(separator: ",").map { "l." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM payment_links l JOIN payment_milestones m ON m.id = l.milestone_id
+            WHERE m.booking_id = $1 AND l.status IN ('creating', 'created', 'partially_paid') ORDER BY l.id
+            """, bookingID).map(linkRecord)
+    }
+
     /// Records what an event says about a link: its status only moves forward, its paid amount only grows.
     public static func recordLinkState(_ c: Connection, link: PaymentLinkRecord, razorpayLinkID: String, reported: PaymentLinkStatus,
                                        amountPaid: Money, orderID: String?) throws {
