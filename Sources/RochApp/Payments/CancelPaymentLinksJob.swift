@@ -39,19 +39,19 @@ public struct CancelPaymentLinksJob: JobHandler {
         var razorpayID = link.razorpayLinkID
         if razorpayID == nil {
             // Reserved by a worker that may have crashed after Razorpay made it: find it by reference.
-            switch await Self.call { () async throws(RazorpayError) -> PaymentLink? in try await client.paymentLink(referenceID: link.referenceID) } {
+            switch await Self.call({ () async throws(RazorpayError) -> PaymentLink? in try await client.paymentLink(referenceID: link.referenceID) }) {
             case .success(let found?): razorpayID = found.id
             case .success(nil): return nil
             case .failure(let error): throw Self.failure(error, link)
             }
         }
         guard let id = razorpayID else { return nil }
-        switch await Self.call { () async throws(RazorpayError) -> PaymentLink in try await client.cancelPaymentLink(id: id) } {
+        switch await Self.call({ () async throws(RazorpayError) -> PaymentLink in try await client.cancelPaymentLink(id: id) }) {
         case .success(let cancelled): return cancelled
         case .failure(let error) where error.isRetryable: throw Self.failure(error, link)
         case .failure:
             // Not cancellable any more (paid, partly paid, expired, already cancelled): learn what it is.
-            switch await Self.call { () async throws(RazorpayError) -> PaymentLink in try await client.fetchPaymentLink(id: id) } {
+            switch await Self.call({ () async throws(RazorpayError) -> PaymentLink in try await client.fetchPaymentLink(id: id) }) {
             case .success(let fetched): return fetched
             case .failure(let error): throw Self.failure(error, link)
             }
