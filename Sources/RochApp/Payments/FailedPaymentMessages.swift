@@ -1,6 +1,5 @@
 import Foundation
 import RochCore
-import RochIntegrations
 import RochStore
 
 /// Tells the client when a payment attempt failed (`payment.failed`) and gives them a fresh way to
@@ -14,14 +13,14 @@ struct FailedPaymentMessages {
     init(_ configuration: Configuration) { self.configuration = configuration }
 
     /// Returns what was done, for the webhook delivery's outcome.
-    func follow(up payment: PaymentRecord, _ reported: RazorpayEvent.PaymentEntity, milestoneID: Int64, _ c: Connection, now: Date) throws -> String {
+    func follow(up payment: PaymentRecord, errorDescription: String?, milestoneID: Int64, _ c: Connection, now: Date) throws -> String {
         guard let m = try PaymentMilestoneRepository.lock(c, id: milestoneID), let booking = try BookingRepository.find(c, id: m.bookingID) else {
             return "no client message: milestone not found"
         }
         let link = try PaymentLedgerRepository.currentLink(c, milestoneID: m.id)
         let decision = FailedPaymentFollowUp.decide(bookingClosed: booking.state.isFinal, milestone: m.status, currentLink: link?.status,
                                                     paymentStatus: payment.status)
-        let reason = FailedPaymentFollowUp.reason(errorDescription: reported.errorDescription)
+        let reason = FailedPaymentFollowUp.reason(errorDescription: errorDescription)
         switch decision {
         case .nothing(let why):
             return "no client message: \(why)"

@@ -37,6 +37,7 @@ public enum JobHandlers {
             PortalLinkRequestJob(),
             PaymentLinkJob(),
             CancelPaymentLinksJob(),
+            TieFailedPaymentJob(),
             ScheduleRemindersJob(),
         ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })

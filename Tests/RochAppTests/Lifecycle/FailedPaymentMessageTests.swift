@@ -73,6 +73,44 @@ import Testing
         #expect(try f.outbox("payment_link_issued").count == 2)   // the first link only
     }
 
+    @Test func aFailedFirstAttemptOnAFreshLinkIsTiedByTheWorkerAndTheClientIsTold() async throws {
+        let f = try await PaymentFixture()
+        try await f.runQueuedLinkJobs()
+        let link = try f.currentLinkID(1)
+        let failed = try f.fake.failPayment(linkID: link)
+        #expect(await f.deliver(failed).status == 200)
+        // Nobody has paid on the link, so its order is new to us: the webhook cannot tie the attempt.
+        #expect(try f.messages(.paymentFailed).isEmpty)
+        #expect(try f.count("SELECT 1 FROM jobs WHERE kind = 'tie_failed_payment' AND status = 'queued'") == 1)
+        try await f.runQueuedJobs(TieFailedPaymentJob.kind, TieFailedPaymentJob())
+
+        let m = try f.milestone(1)
+        #expect(try f.count("SELECT 1 FROM payments WHERE milestone_id = $1 AND status = 'failed' AND error_code = 'BAD_REQUEST_ERROR'", m.id) == 1)
+        #expect(f.fake.link(id: link)?.orderID != nil)
+        #expect(try f.strings("SELECT razorpay_order_id AS v FROM payment_links WHERE razorpay_link_id = $1", link) == [f.fake.link(id: link)!.orderID!])
+        let messages = try f.messages(.paymentFailed)
+        #expect(messages.count == 2)
+        #expect(messages.allSatisfy { $0.parameters["payment_link"] == m.shortURL && $0.parameters["amount"] == m.amount.inr
+                && $0.parameters["failure_reason"] == "Payment processing failed because of incorrect OTP" })
+        // The client then pays on the same link: the attempt's order was learnt, the message withdrawn.
+        let paid = try f.fake.pay(linkID: link)
+        #expect(await f.deliver(all: paid.deliveries) == [200, 200])
+        #expect(try f.messages(.paymentFailed).allSatisfy { $0.status == "cancelled" })
+        #expect(try f.milestone(1).status == .paid)
+    }
+
+    @Test func aFailedAttemptOnNoneOfOurLinksIsLeftAlone() async throws {
+        let f = try await PaymentFixture()
+        try await f.runQueuedLinkJobs()
+        let stranger = try SignedEvent.edited(try f.fake.failPayment(linkID: try f.currentLinkID(1))) { json in
+            json.editEntity("payment") { $0["order_id"] = "order_SomeoneElses001"; $0["id"] = "pay_SomeoneElses0001" }
+        }
+        #expect(await f.deliver(stranger).status == 200)
+        try await f.runQueuedJobs(TieFailedPaymentJob.kind, TieFailedPaymentJob())
+        #expect(try f.messages(.paymentFailed).isEmpty)
+        #expect(try f.count("SELECT 1 FROM payments WHERE razorpay_payment_id = 'pay_SomeoneElses0001' AND milestone_id IS NULL") == 1)
+    }
+
     @Test func aFailureOnACancelledBookingTellsTheClientNothing() async throws {
         let f = try await PaymentFixture()
         let failed = try await failedAttemptAfterAPartPayment(f)
