@@ -114,6 +114,12 @@ public struct PaymentLinkJob: JobHandler {
                                                         amountPaid: Money(paise: link.amountPaid), orderID: nil)
             try PaymentMilestoneRepository.setCurrentLink(c, id: m.id, razorpayLinkID: link.id, shortURL: link.shortURL)
             let settled = try PaymentSettlement(configuration: configuration).settle(c, milestoneID: m.id)
+            if booking.state == .cancelled {
+                // Cancelled while Razorpay was making the link: nobody is told, and the link is cancelled too.
+                try OutboxRepository.enqueueJob(c, kind: CancelPaymentLinksJob.kind, idempotencyKey: "\(CancelPaymentLinksJob.kind):\(booking.id):link:\(reservation.link.id)",
+                                                payload: try JSONB(encoding: ["booking_id": String(booking.id)]))
+                return
+            }
             guard settled?.status == .linkIssued || settled?.status == .partiallyPaid else { return }
             let amount = Money(paise: link.amount - link.amountPaid)
             if let failure {

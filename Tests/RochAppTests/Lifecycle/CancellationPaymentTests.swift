@@ -39,6 +39,25 @@ import Testing
         #expect(f.fake.apiRequests.count == calls)
     }
 
+    @Test func aLinkRazorpayMadeForAWorkerThatCrashedBeforeStoringItIsFoundByReferenceAndCancelled() async throws {
+        let f = try await PaymentFixture()   // the deposit's link job is queued, not run
+        let m = try f.milestone(1)
+        _ = try f.context.database.withConnectionSync { c in
+            try PaymentLedgerRepository.reserveLink(c, milestoneID: m.id, attempt: 1, referenceID: m.publicID, amount: m.amount,
+                                                    expireBy: Date().addingTimeInterval(7 * 86_400))
+        }
+        let client = RazorpayClient(configuration: .init(apiBase: f.fake.apiBase, keyID: PaymentFixture.keyID, keySecret: PaymentFixture.keySecret))
+        let made = try await client.createPaymentLink(PaymentLinkRequest(amount: m.amount.paise, referenceID: m.publicID))
+        try f.fire(.cancel, reason: "client chose another planner")
+        try await f.runQueuedJobs(CancelPaymentLinksJob.kind, CancelPaymentLinksJob())
+        #expect(f.fake.link(id: made.id)?.status == "cancelled")
+        #expect(try f.strings("SELECT status || ' ' || coalesce(razorpay_link_id, '-') AS v FROM payment_links") == ["cancelled \(made.id)"])
+        // The queued link job then finds a cancelled booking and makes nothing.
+        try await f.runQueuedLinkJobs()
+        #expect(f.fake.allLinks.count == 1)
+        #expect(try f.outbox("payment_link_issued").isEmpty)
+    }
+
     @Test func aLaterPaymentLinkPaidForACancelledLinkIsCountedAndFlagged() async throws {
         let f = try await PaymentFixture()
         try await f.runQueuedLinkJobs()
