@@ -1,4 +1,5 @@
 import Foundation
+import RochCore
 import RochStore
 
 /// The one place that reads the platform's environment variables (DESIGN.md section 4).
@@ -42,6 +43,10 @@ public struct Configuration: Sendable, Equatable {
     public var businessGSTIN: String?
     /// Signs vendors' self-service links (HMAC-SHA256); nil when not configured: no links are issued.
     public var vendorLinkSecret: String?
+    /// The hour the 48 h event reminder is timed against while a booking has no agreed start time
+    /// (EVENT_DEFAULT_START_TIME, "HH:MM" in Asia/Kolkata, default 10:00; see ReminderPlan).
+    public var eventDefaultStartTime: TimeOfDay
+    public static let defaultEventStartTime = TimeOfDay(hour: 10, minute: 0)!
     /// WEBHOOK_REJECTED_LIMIT ("count/seconds", default 20/3600): webhook deliveries failing
     /// verification stored per provider and source address (IPv6: /64) per window; the rest are only counted.
     public var webhookRejectedLimit = RateLimiter.Limit(hits: 20, windowSeconds: 3_600)
@@ -150,6 +155,16 @@ public struct Configuration: Sendable, Equatable {
             }
             vendorLinkSecret = secret
         } else { vendorLinkSecret = nil }
+        eventDefaultStartTime = Self.defaultEventStartTime
+        if let text = value("EVENT_DEFAULT_START_TIME") {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, parts.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isASCII) }),
+               let h = Int(parts[0]), let m = Int(parts[1]), let time = TimeOfDay(hour: h, minute: m) {
+                eventDefaultStartTime = time
+            } else {
+                problems.append("EVENT_DEFAULT_START_TIME must be a time of day HH:MM in India time (e.g. 10:00 or 18:30), got \(text.debugDescription)")
+            }
+        }
 
         if !problems.isEmpty { throw Problems(problems: problems) }
     }
