@@ -38,6 +38,10 @@ public struct Configuration: Sendable, Equatable {
     public var businessGSTIN: String?
     /// Signs vendors' self-service links (HMAC-SHA256); nil when not configured: no links are issued.
     public var vendorLinkSecret: String?
+    /// A staff session ends after this long without a request (ROCH_STAFF_IDLE_MINUTES, default 180).
+    public var staffSessionIdle: TimeInterval
+    /// A staff session ends this long after sign-in whatever happens (ROCH_STAFF_ABSOLUTE_HOURS, default 12).
+    public var staffSessionAbsolute: TimeInterval
 
     /// Every problem found, one line each, so an operator fixes them in one go.
     public struct Problems: Error, CustomStringConvertible, Equatable {
@@ -135,6 +139,17 @@ public struct Configuration: Sendable, Equatable {
             }
             vendorLinkSecret = secret
         } else { vendorLinkSecret = nil }
+
+        func whole(_ key: String, default fallback: Int, range: ClosedRange<Int>, unit: String) -> Int {
+            guard let v = value(key) else { return fallback }
+            guard let n = Int(v), range.contains(n) else {
+                problems.append("\(key) must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound), got \(v.debugDescription)")
+                return fallback
+            }
+            return n
+        }
+        staffSessionIdle = TimeInterval(whole("ROCH_STAFF_IDLE_MINUTES", default: 180, range: 1...24 * 60, unit: "minutes") * 60)
+        staffSessionAbsolute = TimeInterval(whole("ROCH_STAFF_ABSOLUTE_HOURS", default: 12, range: 1...24 * 7, unit: "hours") * 3600)
 
         if !problems.isEmpty { throw Problems(problems: problems) }
     }
