@@ -61,7 +61,7 @@ db-stop:
 	@scripts/pg.sh stop $(DATA_DIR)
 
 seed: db
-	@DATABASE_URL="$${DATABASE_URL:-$(PRIVATE_DB_URL)}" $(BIN)/roch seed
+	@DATABASE_URL="$${DATABASE_URL:-$(PRIVATE_DB_URL)}" $(BIN)/roch seed --demo-sign-in
 
 site: build
 	$(BIN)/roch build

@@ -129,3 +129,12 @@ public enum StaffAccountRepository {
                      createdAt: try row.decode("created_at"))
     }
 }
+
+extension StaffAccountRepository {
+    /// Turns TOTP on with a known key at once (development seed data only; people enrol through the page).
+    public static func enableTOTP(_ c: Connection, id: Int64, secret: [UInt8]) throws {
+        try c.execute("""
+            UPDATE staff_users SET totp_secret = $2, totp_enabled_at = now(), totp_last_step = NULL WHERE id = $1
+            """, id, ByteA(secret))
+    }
+}
