@@ -40,7 +40,7 @@ public enum StaffSessionRepository {
     /// Moves the idle deadline on. Written at most once a minute per session to spare the database.
     public static func touch(_ c: Connection, hash: ByteA, now: Date) throws {
         try c.execute("""
-            UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL AND last_seen_at < $2 - interval '1 minute'
+            UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL AND last_seen_at < $2::timestamptz - interval '1 minute'
             """, hash, now)
     }
 
@@ -87,17 +87,17 @@ public enum SignInThrottle {
         for key in keys {
             try c.execute("INSERT INTO staff_signin_failures (key, at) VALUES ($1, $2)", key, now)
             let recent: Int = try c.query("""
-                SELECT count(*)::int AS n FROM staff_signin_failures WHERE key = $1 AND at > $2 - make_interval(secs => $3)
+                SELECT count(*)::int AS n FROM staff_signin_failures WHERE key = $1 AND at > $2::timestamptz - make_interval(secs => $3)
                 """, key, now, windowSeconds).first!.decode("n")
             guard recent >= maxFailures else { continue }
             let changed = try c.execute("""
-                INSERT INTO staff_signin_locks (key, locked_at, locked_until) VALUES ($1, $2, $2 + make_interval(secs => $3))
+                INSERT INTO staff_signin_locks (key, locked_at, locked_until) VALUES ($1, $2::timestamptz, $2::timestamptz + make_interval(secs => $3))
                 ON CONFLICT (key) DO UPDATE SET locked_at = EXCLUDED.locked_at, locked_until = EXCLUDED.locked_until
                 WHERE staff_signin_locks.locked_until <= EXCLUDED.locked_at
                 """, key, now, lockSeconds)
             if changed == 1 { locked.append(key) }
         }
-        try c.execute("DELETE FROM staff_signin_failures WHERE at < $1 - interval '1 day'", now)
+        try c.execute("DELETE FROM staff_signin_failures WHERE at < $1::timestamptz - interval '1 day'", now)
         return locked
     }
 
