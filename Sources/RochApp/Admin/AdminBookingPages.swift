@@ -107,6 +107,9 @@ extension AdminApp {
                 ["action": a.action, "at": NotificationFormat.dateTime(a.at), "actor": a.actorName ?? a.actor] as [String: Any]
             },
             "canAudit": StaffPermissions.decide(role: session.role, staffID: session.account.id, action: .viewAudit).isAllowed,
+            // a list's wrapper shows only when it has items (a section over the list itself would repeat per item)
+            "has": ["milestones": !d.milestones.isEmpty, "payments": !d.payments.isEmpty, "vendors": !d.vendors.isEmpty,
+                    "tasks": !d.tasks.isEmpty, "audit": !d.audit.isEmpty],
         ]
         return templates.response(AdminPage("booking", title: "\(d.client.name): \(b.publicID)", current: "bookings", values: values), session: session)
     }

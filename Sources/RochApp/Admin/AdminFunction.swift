@@ -217,7 +217,7 @@ enum AdminRoute: Equatable {
         case ["assets", "admin.css"]: self = .stylesheet
         default:
             guard parts.count == 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
-                  parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+                  parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
             else { return nil }
             self = .booking(parts[1])
         }

@@ -99,6 +99,23 @@ extension AdminTemplates {
             }
             values["staff"] = ["name": session.account.name, "roleLabel": session.role.label, "nav": nav] as [String: Any]
         }
-        return Response.html(render(page.template, values), status: page.status)
+        return Response.html(render(page.template, Self.present(values)), status: page.status)
+    }
+
+    /// The values with every nil optional removed: Mustache would print a nil wrapped in `Any` as
+    /// "nil" and treat it as true; removed, `{{#x}}` hides and `{{^x}}` shows as meant.
+    static func present(_ values: [String: Any]) -> [String: Any] {
+        values.compactMapValues(unwrapped)
+    }
+
+    static func unwrapped(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first else { return nil }
+            return unwrapped(wrapped.value)
+        }
+        if let dictionary = value as? [String: Any] { return present(dictionary) }
+        if let array = value as? [Any] { return array.compactMap(unwrapped) }
+        return value
     }
 }
