@@ -53,6 +53,7 @@ var targets: [Target] = [
         // the admin function's server-rendered pages (templates in site/admin)
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ] + nio),
 
     .executableTarget(name: "roch", dependencies: [
@@ -64,7 +65,10 @@ var targets: [Target] = [
     .target(name: "RochTestSupport", dependencies: [
         "RochCore", "RochHTTP", "RochStore", "RochApp",
         .product(name: "Crypto", package: "swift-crypto"),
-    ] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/RochTestSupport"),
+    ] + nio + [
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+    ], path: "Tests/RochTestSupport"),
     // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
     .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
     // The load client of bench/portal.sh (`roch-sse-load`): N portal event streams over FastCGI or HTTP.
@@ -125,5 +129,5 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: targets,
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
