@@ -65,7 +65,7 @@ struct AdminWorld {
     // MARK: requests
 
     /// A browser: keeps the cookies the function sets, like Chromium would.
-    final class Browser: @unchecked Sendable {
+    final class Browser {
         var cookies: [String: String] = [:]
         var ip = "203.0.113.10"
 

@@ -97,7 +97,7 @@ struct StaffAccessTests {
 
     @Test func anOwnerWithoutTOTPMustSetItUpAndGetsTenSingleUseRecoveryCodes() async throws {
         let w = try await AdminWorld()
-        try w.sync { c in try c.execute("UPDATE staff_users SET totp_secret = NULL, totp_enabled_at = NULL WHERE id = $1", w.ownerID) }
+        _ = try w.sync { c in try c.execute("UPDATE staff_users SET totp_secret = NULL, totp_enabled_at = NULL WHERE id = $1", w.ownerID) }
         let browser = AdminWorld.Browser()
         let r = await w.signIn(browser, email: "riya@rochevents.in", next: "/admin/bookings")
         #expect(r.headers["location"] == "/admin/two-factor/setup?next=%2Fadmin%2Fbookings")
