@@ -11,11 +11,14 @@ public enum AdminReturnPath {
         return raw
     }
 
+    /// A backslash or `@` can turn a path into a host; quotes and angle brackets have no business in our paths.
+    static let refused: Set<UInt8> = Set("\\@\"'<>`".utf8)
+
     public static func isSafe(_ path: String) -> Bool {
         guard path.utf8.count <= 2048, path == "/admin" || path.hasPrefix("/admin/") || path.hasPrefix("/admin?") else { return false }
         for b in path.utf8 {
             // no controls, spaces, backslashes or anything a browser would re-read as a host or scheme
-            if b < 0x21 || b == 0x7f || b >= 0x80 || b == UInt8(ascii: "\\") || b == UInt8(ascii: "@") { return false }
+            if b < 0x21 || b == 0x7f || b >= 0x80 || Self.refused.contains(b) { return false }
         }
         // Percent escapes of '/', '\', '.' and '%' could decode to '//' or '..' somewhere down the line.
         let lowered = path.lowercased()

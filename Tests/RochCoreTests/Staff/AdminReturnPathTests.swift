@@ -12,6 +12,7 @@ struct AdminReturnPathTests {
         "http:/admin", "javascript:alert(1)", "/admin//evil.example", "/%2F%2Fevil.example", "/admin/%2f%2fevil.example",
         "/admin/%5cevil.example", "/admin/%252f%252fevil.example", "/admin/\t/evil.example", "/admin/\n", "/admin@evil.example",
         "/admin/../portal/", "/admin/%2e%2e/portal/", "/adminx", "/", "", " /admin/", "/portal/", "/admin/é",
+        "/admin/\"><b>x</b>", "/admin/'onmouseover", "/admin/`x`",
     ])
     func anythingElseGoesHome(path: String) {
         #expect(AdminReturnPath.sanitise(path) == "/admin/")
