@@ -248,6 +248,17 @@ struct AdminSecurityTests {
         #expect(stored == 1)  // only the hash is kept
     }
 
+    @Test func signInsAndSignOutsAreAuditedWithTheActorAddressAndBrowser() async throws {
+        let w = try await AdminWorld()
+        let browser = try await w.signedIn("arjun@rochevents.in")
+        _ = await w.post("/admin/sign-out", [("csrf", await w.csrf(browser))], browser)
+        let rows = try w.sync { c in try AuditLogQueries.search(c, AuditFilter(actor: "staff:\(w.coordinatorID)")).rows }
+        #expect(Set(rows.map(\.action)) == ["staff.sign_in", "staff.sign_out"])
+        for row in rows {
+            #expect(row.ip == "203.0.113.10" && row.userAgent == "AdminTests/1" && row.entityID == String(w.coordinatorID))
+        }
+    }
+
     @Test func everyAnswerForbidsFramingCachingAndInlineScript() async throws {
         let w = try await AdminWorld()
         let r = await w.get("/admin/login")
