@@ -71,6 +71,12 @@ public struct BookingDossier: Sendable, Equatable {
         public var name: String?
         public var email: String?
         public var whatsAppConsent: Bool?
+
+        public init(name: String? = nil, email: String? = nil, whatsAppConsent: Bool? = nil) {
+            self.name = name
+            self.email = email
+            self.whatsAppConsent = whatsAppConsent
+        }
     }
 
     /// One accepted transition of the lifecycle.

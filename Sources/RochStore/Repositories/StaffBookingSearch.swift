@@ -82,7 +82,9 @@ public enum StaffBookingQueries {
     /// escaped, so whatever is typed is matched literally. One round trip (count and page together).
     public static func search(_ c: Connection, _ s: BookingSearch, today: CalendarDay = IST.day(of: Date())) throws -> BookingListPage {
         var sql = SQLConditions()
-        if let text = StaffSearchText(s.text) {
+        let text = StaffSearchText(s.text)
+        let needsClient = text != nil
+        if let text {
             var any: [String] = []
             any.append(text.nameWords.map { "c.name ILIKE \(sql.bind(containsPattern($0))) ESCAPE '\\'" }.joined(separator: " AND "))
             any.append("b.public_id LIKE \(sql.bind(escapeLike(text.idPrefix) + "%")) ESCAPE '\\'")
@@ -97,26 +99,29 @@ public enum StaffBookingQueries {
 
         let page = s.effectivePage, size = s.effectivePageSize
         let today = sql.bind(today.description), limit = sql.bind(size), offset = sql.bind((page - 1) * size)
-        // The count comes first and the page is joined to it, so a page past the end still says how
-        // many bookings match (one row with NULL columns).
+        func order(_ m: String) -> String {
+            "\(m).event_date < \(today)::date, CASE WHEN \(m).event_date >= \(today)::date THEN \(m).event_date END, "
+                + "\(m).created_at DESC, \(m).id DESC"
+        }
+        // `matched` keeps only what counting and ordering need (the filter runs once, clients are
+        // joined only for text); the page's 25 rows are then read in full. The count comes first
+        // and the page is joined to it, so a page past the end still says how many bookings match
+        // (one row with NULL columns). 150,000 bookings: ~0.1 s unfiltered, ~0.2 s for a name.
         let result = try c.query("""
             WITH matched AS (
-                SELECT b.id, b.public_id, b.state, c.name AS client_name, c.phone AS client_phone, b.event_type,
-                       b.event_date, b.city, b.venue, b.guests, b.coordinator_id, s.name AS coordinator_name, b.created_at
-                FROM bookings b
-                JOIN clients c ON c.id = b.client_id
-                LEFT JOIN staff_users s ON s.id = b.coordinator_id
+                SELECT b.id, b.event_date, b.created_at FROM bookings b
+                \(needsClient ? "JOIN clients c ON c.id = b.client_id" : "")
                 WHERE \(sql.whereClause)
             )
-            SELECT t.total, p.public_id, p.state, p.client_name, p.client_phone, p.event_type, p.event_date::text AS event_date,
-                   p.city, p.venue, p.guests, p.coordinator_id, p.coordinator_name, p.created_at
+            SELECT t.total, b.public_id, b.state, c.name AS client_name, c.phone AS client_phone, b.event_type,
+                   b.event_date::text AS event_date, b.city, b.venue, b.guests, b.coordinator_id, s.name AS coordinator_name,
+                   b.created_at
             FROM (SELECT count(*) AS total FROM matched) t
-            LEFT JOIN LATERAL (
-                SELECT * FROM matched
-                ORDER BY event_date < \(today)::date, CASE WHEN event_date >= \(today)::date THEN event_date END,
-                         created_at DESC, id DESC
-                LIMIT \(limit) OFFSET \(offset)
-            ) p ON true
+            LEFT JOIN LATERAL (SELECT * FROM matched m ORDER BY \(order("m")) LIMIT \(limit) OFFSET \(offset)) p ON true
+            LEFT JOIN bookings b ON b.id = p.id
+            LEFT JOIN clients c ON c.id = b.client_id
+            LEFT JOIN staff_users s ON s.id = b.coordinator_id
+            ORDER BY \(order("p"))
             """, sql.parameters)
         let total: Int = try result.first?.decode("total") ?? 0
         let rows = try result.filter { $0["public_id"] != nil }.map(listRow)
