@@ -17,6 +17,8 @@ var targets: [Target] = [
     .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                    providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // QR codes for staff TOTP enrolment, drawn as SVG by the admin function.
+    .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
     // Pure domain: no IO, imports nothing of ours.
     .target(name: "RochCore"),
@@ -45,9 +47,11 @@ var targets: [Target] = [
 
     // Composition: the functions and the worker.
     .target(name: "RochApp", dependencies: [
-        "RochCore", "RochHTTP", "RochStore", "RochIntegrations",
+        "RochCore", "RochHTTP", "RochStore", "RochIntegrations", "CQRencode",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
+        // the admin function's server-rendered pages (templates in site/admin)
+        .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ] + nio),

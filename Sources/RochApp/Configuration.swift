@@ -47,6 +47,10 @@ public struct Configuration: Sendable, Equatable {
     /// (EVENT_DEFAULT_START_TIME, "HH:MM" in Asia/Kolkata, default 10:00; see ReminderPlan).
     public var eventDefaultStartTime: TimeOfDay
     public static let defaultEventStartTime = TimeOfDay(hour: 10, minute: 0)!
+    /// A staff session ends after this long without a request (ROCH_STAFF_IDLE_MINUTES, default 180).
+    public var staffSessionIdle: TimeInterval
+    /// A staff session ends this long after sign-in whatever happens (ROCH_STAFF_ABSOLUTE_HOURS, default 12).
+    public var staffSessionAbsolute: TimeInterval
     /// WEBHOOK_REJECTED_LIMIT ("count/seconds", default 20/3600): webhook deliveries failing
     /// verification stored per provider and source address (IPv6: /64) per window; the rest are only counted.
     public var webhookRejectedLimit = RateLimiter.Limit(hits: 20, windowSeconds: 3_600)
@@ -165,6 +169,17 @@ public struct Configuration: Sendable, Equatable {
                 problems.append("EVENT_DEFAULT_START_TIME must be a time of day HH:MM in India time (e.g. 10:00 or 18:30), got \(text.debugDescription)")
             }
         }
+
+        func whole(_ key: String, default fallback: Int, range: ClosedRange<Int>, unit: String) -> Int {
+            guard let v = value(key) else { return fallback }
+            guard let n = Int(v), range.contains(n) else {
+                problems.append("\(key) must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound), got \(v.debugDescription)")
+                return fallback
+            }
+            return n
+        }
+        staffSessionIdle = TimeInterval(whole("ROCH_STAFF_IDLE_MINUTES", default: 180, range: 1...24 * 60, unit: "minutes") * 60)
+        staffSessionAbsolute = TimeInterval(whole("ROCH_STAFF_ABSOLUTE_HOURS", default: 12, range: 1...24 * 7, unit: "hours") * 3600)
 
         if !problems.isEmpty { throw Problems(problems: problems) }
     }

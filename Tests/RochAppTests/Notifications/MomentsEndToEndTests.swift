@@ -38,7 +38,7 @@ final class InProcessHTTP: @unchecked Sendable {
         let config = kit.context.configuration
         let transitions = TransitionService(configuration: config)
         let notifier = BookingNotifier(configuration: config)
-        try await kit.sync { c in try c.execute("INSERT INTO staff_users (email, name, role) VALUES ('priya@rochevents.in', 'Priya Shah', 'admin')") }
+        try await kit.sync { c in try c.execute("INSERT INTO staff_users (email, name, role) VALUES ('priya@rochevents.in', 'Priya Shah', 'owner')") }
 
         // 1 enquiry_received: the site's form
         let booking = try await kit.booking()
