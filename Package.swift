@@ -64,7 +64,7 @@ var targets: [Target] = [
     ] + nio + [
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-    ], path: "Tests/RochTestSupport"),
+    ], path: "Tests/RochTestSupport", exclude: ["S3/s3_server.py"]),
     // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
     .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
     // The load client of bench/portal.sh (`roch-sse-load`): N portal event streams over FastCGI or HTTP.
