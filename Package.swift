@@ -17,6 +17,7 @@ var targets: [Target] = [
     .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                    providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
 
     // Pure domain: no IO, imports nothing of ours.
     .target(name: "RochCore"),
@@ -43,9 +44,12 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ]),
 
+    // The documents as PDFs (proposals, tax invoices, receipts, credit notes, vouchers): pango + cairo.
+    .target(name: "RochDocuments", dependencies: ["RochCore", "CPangoCairo"]),
+
     // Composition: the functions and the worker.
     .target(name: "RochApp", dependencies: [
-        "RochCore", "RochHTTP", "RochStore", "RochIntegrations",
+        "RochCore", "RochHTTP", "RochStore", "RochIntegrations", "RochDocuments",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
@@ -81,6 +85,7 @@ var targets: [Target] = [
     ]),
     .testTarget(name: "RochStoreTests", dependencies: ["RochStore", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochSiteTests", dependencies: ["RochSite", "RochCore"]),
+    .testTarget(name: "RochDocumentsTests", dependencies: ["RochDocuments", "RochCore"]),
     .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochBenchTests", dependencies: ["roch-sse-load", "RochHTTP", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
     .testTarget(name: "RochAppTests", dependencies: [
