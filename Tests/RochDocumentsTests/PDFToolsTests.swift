@@ -90,3 +90,51 @@ func testOutputDirectory() throws -> String {
         _ = try run("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory() + "/credit-note"])
     }
 }
+
+/// The other documents through the same tools.
+@Suite(.serialized) struct OtherDocumentsPDFTests {
+    func check(_ document: PrintedDocument, name: String) throws -> String {
+        let pdf = try testOutputDirectory() + "/\(name).pdf"
+        try PDFRenderer.render(document, to: pdf)
+        #expect(try run("qpdf", ["--check", pdf]).status == 0)
+        _ = try run("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory() + "/\(name)"])
+        return try run("pdftotext", ["-enc", "UTF-8", pdf, "-"]).output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\u{0C}" }).joined(separator: " ")
+    }
+
+    @Test func aReceiptShowsTheAmountTheMilestoneAndTheInvoiceItIsFor() throws {
+        let text = try check(.receipt(ReceiptDetails(number: "RE/2026-27/0007", receivedOn: CalendarDay(year: 2026, month: 12, day: 5)!, letterhead: Samples.letterhead,
+                                                     client: Samples.invoice().client, amount: Money(paise: 14_170_412), milestone: "Deposit (30%)",
+                                                     paymentReference: "Razorpay pay_29QQoUBi66xm2f", invoiceNumber: "INV/2026-27/0042",
+                                                     bookingReference: "bk_7Q2M9X", createdAt: "2026-12-05T09:00:00+05:30")), name: "receipt")
+        #expect(text.contains("PAYMENT RECEIPT") && text.contains("RE/2026-27/0007") && text.contains("INV/2026-27/0042"))
+        #expect(text.contains("₹1,41,704.12") && text.contains("Deposit (30%)"))
+        #expect(text.contains("Rupees One Lakh Forty-One Thousand Seven Hundred Four and Twelve Paise Only"))
+    }
+
+    @Test func aProposalShowsLinesTaxPaymentPlanTermsAndValidity() throws {
+        let invoice = Samples.invoice()
+        let proposal = ProposalDetails(number: "PR/2026-27/0003", issuedOn: CalendarDay(year: 2026, month: 11, day: 20)!,
+                                       validUntil: CalendarDay(year: 2026, month: 12, day: 4)!, letterhead: Samples.letterhead,
+                                       client: Party(name: "अनन्या शर्मा (Ananya Sharma)", addressLines: ["Udaipur, Rajasthan"]),
+                                       placeOfSupply: GSTState(code: 8)!, lines: invoice.lines, event: invoice.event,
+                                       paymentPlan: [("Deposit (30%)", Money(paise: 14_170_412), CalendarDay(year: 2026, month: 12, day: 4)!),
+                                                     ("Balance", Money(paise: 33_064_293), CalendarDay(year: 2027, month: 2, day: 7)!)],
+                                       terms: ["Cancellation more than 60 days before the event: the deposit less 10% is refunded."],
+                                       createdAt: "2026-11-20T11:00:00+05:30")
+        let text = try check(.proposal(proposal), name: "proposal")
+        #expect(text.contains("PROPOSAL") && text.contains("PR/2026-27/0003") && text.contains("Valid until") && text.contains("4 Dec 2026"))
+        #expect(text.contains("08-Rajasthan") && text.contains("IGST") && text.contains("₹4,72,347.05"))
+        #expect(text.contains("Balance: ₹3,30,642.93, due 7 Feb 2027"))
+        #expect(text.contains("अनन्या शर्मा"))
+    }
+
+    @Test func aVendorVoucherShowsWhoWasPaidWhatAndForWhich() throws {
+        let text = try check(.vendorVoucher(VendorVoucherDetails(number: "VV/2026-27/0011", paidOn: CalendarDay(year: 2027, month: 1, day: 15)!,
+                                                                  letterhead: Samples.letterhead, vendor: Party(name: "Mysuru Floral Works", gstin: "29AAGFM5678Q1Z9"),
+                                                                  service: "Floral decoration advance", amount: Money(rupees: 45_000),
+                                                                  paymentReference: "NEFT UTR HDFC0000123", bookingReference: "bk_7Q2M9X",
+                                                                  createdAt: "2027-01-15T16:00:00+05:30")), name: "vendor-voucher")
+        #expect(text.contains("PAYMENT VOUCHER") && text.contains("VV/2026-27/0011") && text.contains("GSTIN: 29AAGFM5678Q1Z9"))
+        #expect(text.contains("₹45,000.00") && text.contains("Rupees Forty-Five Thousand Only"))
+    }
+}
