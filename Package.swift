@@ -89,7 +89,7 @@ var targets: [Target] = [
     .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochBenchTests", dependencies: ["roch-sse-load", "RochHTTP", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
     .testTarget(name: "RochAppTests", dependencies: [
-        "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochTestSupport",
+        "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochDocuments", "RochTestSupport",
         // the portal's contract test reads docs/portal-api.yaml; its access tests hash with SHA-256
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),

@@ -5,8 +5,9 @@ import Foundation
 /// Objects are immutable: `put` never replaces an existing key, and a reader never sees part of one.
 public protocol DocumentStore: Sendable {
     /// Stores the file at `file` under `key`, once. The bytes must be `size` long with SHA-256
-    /// `sha256` (lowercase hex) as they are read; otherwise nothing is stored.
-    func put(key: String, file: String, sha256: String, size: Int64, contentType: String) async throws(DocumentStoreError)
+    /// `sha256` (lowercase hex) as they are read; otherwise nothing is stored. Blocks the calling
+    /// thread (retries included): for database threads issuing a document inside a transaction.
+    func putBlocking(key: String, file: String, sha256: String, size: Int64, contentType: String) throws(DocumentStoreError)
     /// Writes the object's bytes to the file at `destination` (created or replaced).
     func get(key: String, to destination: String) async throws(DocumentStoreError)
     /// "file:///var/lib/roch/documents" or "s3://bucket/prefix": for logs and `roch doctor`, never with secrets.
@@ -14,6 +15,13 @@ public protocol DocumentStore: Sendable {
 }
 
 extension DocumentStore {
+    /// `putBlocking` on a thread outside Swift's cooperative pool.
+    public func put(key: String, file: String, sha256: String, size: Int64, contentType: String) async throws(DocumentStoreError) {
+        try await BlockingPool.shared.perform { () throws(DocumentStoreError) in
+            try self.putBlocking(key: key, file: file, sha256: sha256, size: size, contentType: contentType)
+        }
+    }
+
     /// Fetches the object and checks it against the size and SHA-256 recorded when it was issued:
     /// a missing object is `.notFound`, a changed one `.checksumMismatch` (and `destination` is removed).
     public func getVerified(key: String, sha256: String, size: Int64, to destination: String) async throws(DocumentStoreError) {

@@ -12,10 +12,10 @@ public struct LocalDocumentStore: DocumentStore {
 
     public var location: String { "file://\(root)" }
 
-    public func put(key: String, file: String, sha256: String, size: Int64, contentType: String) async throws(DocumentStoreError) {
+    public func putBlocking(key: String, file: String, sha256: String, size: Int64, contentType: String) throws(DocumentStoreError) {
         try DocumentKey.validate(key)
         let target = "\(root)/\(key)"
-        try await BlockingPool.shared.perform { () throws(DocumentStoreError) in
+        do {
             let directory = (target as NSString).deletingLastPathComponent
             do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
                 throw DocumentStoreError(errno == EACCES ? .accessDenied : .io, "cannot create \(directory): \(error.localizedDescription)")

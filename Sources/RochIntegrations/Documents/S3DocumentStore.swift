@@ -53,13 +53,23 @@ public struct S3DocumentStore: DocumentStore {
         AWSSigV4(accessKeyID: settings.accessKeyID, secretAccessKey: settings.secretAccessKey, region: settings.region, service: "s3")
     }
 
-    public func put(key: String, file: String, sha256: String, size: Int64, contentType: String) async throws(DocumentStoreError) {
+    public func putBlocking(key: String, file: String, sha256: String, size: Int64, contentType: String) throws(DocumentStoreError) {
         try DocumentKey.validate(key)
         let request = HTTPRequest(method: "PUT", url: url(for: key), headers: [
             ("Content-Type", contentType), ("x-amz-content-sha256", sha256), ("If-None-Match", "*"),
         ], bodyFile: FileBody(path: file, size: size, sha256: sha256), signing: signing)
-        let response = try await attempts(key) { () async throws(DocumentStoreError) in
-            try await self.exchange { () async throws(HTTPClientError) in try await self.client.send(request) }
+        var attempt = 1
+        var response: HTTPResponse
+        while true {
+            do {
+                response = try interpret(Result { () throws(HTTPClientError) in try client.send(request) })
+                break
+            } catch where error.kind == .unavailable && attempt < retry.maxAttempts {
+                onRetry?(attempt, error)
+                let wait = retry.delay(beforeRetry: attempt).components
+                Thread.sleep(forTimeInterval: Double(wait.seconds) + Double(wait.attoseconds) / 1e18)
+                attempt += 1
+            }
         }
         switch response.status {
         case 200..<300: return
@@ -91,8 +101,16 @@ public struct S3DocumentStore: DocumentStore {
 
     /// One exchange; a network failure becomes `.unavailable`, a 5xx or 429 answer too (both retried).
     private func exchange(_ send: () async throws(HTTPClientError) -> HTTPResponse) async throws(DocumentStoreError) -> HTTPResponse {
+        let result: Result<HTTPResponse, HTTPClientError>
+        do throws(HTTPClientError) { result = .success(try await send()) } catch { result = .failure(error) }
+        return try interpret(result)
+    }
+
+    private func interpret(_ result: Result<HTTPResponse, HTTPClientError>) throws(DocumentStoreError) -> HTTPResponse {
         let response: HTTPResponse
-        do { response = try await send() } catch {
+        switch result {
+        case .success(let r): response = r
+        case .failure(let error):
             if error.kind == .bodyFile { throw DocumentStoreError(.checksumMismatch, "\(error.message); nothing was stored") }
             throw DocumentStoreError(.unavailable, "\(location) could not be reached: \(error.message)")
         }
