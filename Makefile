@@ -3,9 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # System packages the project needs (Debian names). `make deps` installs the missing ones.
-APT_PACKAGES := libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev \
+APT_PACKAGES := libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev libssl-dev \
 	postgresql postgresql-contrib nginx-light fcgiwrap chromium chromium-driver hugo wrk \
-	python3-venv libcairo2-dev libpango1.0-dev fonts-noto-core poppler-utils qpdf
+	python3-venv openssl systemd libcairo2-dev libpango1.0-dev fonts-noto-core poppler-utils qpdf
 # moto[server]: a real S3-compatible server on loopback for the document store's tests.
 PY_PACKAGES := selenium==4.27.1 pytest 'moto[server]==5.1.18'
 

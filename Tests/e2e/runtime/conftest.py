@@ -125,7 +125,7 @@ def cgi_nginx(root, workdir, site, functions_built, processes) -> int:
     sock = d / "fcgiwrap.sock"
     port = free_port()
     conf = render(root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=d, FCGIWRAP_SOCKET=sock,
-                  LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost")
+                  LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log")
     (conf / "port").write_text(str(port))
     fw = processes.start(["fcgiwrap", "-c", "4", "-s", f"unix:{sock}"])
     wait_for_socket(sock, fw)
@@ -140,7 +140,7 @@ def fastcgi_nginx(root, workdir, site, functions_built, processes) -> int:
     run.mkdir(parents=True)
     port = free_port()
     conf = render(root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=run, FCGIWRAP_SOCKET=run / "unused.sock",
-                  LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost")
+                  LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log")
     (conf / "port").write_text(str(port))
     for fn in FUNCTIONS:
         p = processes.start([functions_built / fn, "--fastcgi", f"unix:{run / fn}.sock"])
