@@ -17,6 +17,9 @@ var targets: [Target] = [
     .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                    providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // QR codes for staff TOTP enrolment, drawn as SVG by the admin function.
+    .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+    .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
 
     // Pure domain: no IO, imports nothing of ours.
     .target(name: "RochCore"),
@@ -43,11 +46,16 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ]),
 
+    // The documents as PDFs (proposals, tax invoices, receipts, credit notes, vouchers): pango + cairo.
+    .target(name: "RochDocuments", dependencies: ["RochCore", "CPangoCairo"]),
+
     // Composition: the functions and the worker.
     .target(name: "RochApp", dependencies: [
-        "RochCore", "RochHTTP", "RochStore", "RochIntegrations",
+        "RochCore", "RochHTTP", "RochStore", "RochIntegrations", "RochDocuments", "CQRencode",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
+        // the admin function's server-rendered pages (templates in site/admin)
+        .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         // /metrics: the swift-metrics API recorded into a Prometheus registry
@@ -69,7 +77,7 @@ var targets: [Target] = [
     ] + nio + [
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-    ], path: "Tests/RochTestSupport"),
+    ], path: "Tests/RochTestSupport", exclude: ["S3/s3_server.py"]),
     // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
     .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
     // The load client of bench/portal.sh (`roch-sse-load`): N portal event streams over FastCGI or HTTP.
@@ -86,10 +94,11 @@ var targets: [Target] = [
     ]),
     .testTarget(name: "RochStoreTests", dependencies: ["RochStore", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochSiteTests", dependencies: ["RochSite", "RochCore"]),
+    .testTarget(name: "RochDocumentsTests", dependencies: ["RochDocuments", "RochCore"]),
     .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochBenchTests", dependencies: ["roch-sse-load", "RochHTTP", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
     .testTarget(name: "RochAppTests", dependencies: [
-        "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochTestSupport",
+        "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochDocuments", "RochTestSupport",
         // the portal's contract test reads docs/portal-api.yaml; its access tests hash with SHA-256
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),

@@ -21,12 +21,7 @@ struct DoctorCommand: ParsableCommand {
         do {
             let connection = try Connection(url: configuration.databaseURL)
             let report = HealthCheck.run(connection, migrationsDirectory: env["ROCH_MIGRATIONS_DIR"] ?? "db/migrations")
-            print("database: \(report.database)")
-            if report.migrationsPending.isEmpty {
-                print("migrations: \(report.migrationsApplied) applied, none pending")
-            } else {
-                print("migrations: pending \(report.migrationsPending.joined(separator: ", ")) — run `roch migrate`")
-            }
+            report.lines.forEach { print($0) }
             failed = !report.isHealthy
         } catch {
             print("database: \(error)")

@@ -48,10 +48,10 @@ public struct BookingNotifier: Sendable {
         return [t.whatsApp.body, t.email.text, t.email.subject].contains { $0.contains("{{portal_link}}") }
     }
 
-    /// The team: the WhatsApp numbers in STAFF_WHATSAPP, and admins by email.
+    /// The team: the WhatsApp numbers in STAFF_WHATSAPP, and owners by email.
     func team(_ c: Connection) throws -> [NotificationPlanner.Contact] {
         var contacts = configuration.staffWhatsApp.map { NotificationPlanner.Contact(name: "Roch team", phone: $0, email: nil) }
-        for member in try TeamRepository.active(c) where member.role == "admin" {
+        for member in try TeamRepository.active(c) where member.role == "owner" {
             contacts.append(.init(name: member.name, phone: nil, email: member.email))
         }
         return contacts

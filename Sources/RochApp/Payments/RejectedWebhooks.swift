@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import RochCore
 import RochHTTP
 import RochStore
 
@@ -27,19 +25,8 @@ struct RejectedWebhooks: Sendable {
     }
 
     /// The address a limit counts by: IPv4 as it is, IPv6 as its /64 (one host holds a whole /64,
-    /// so counting single IPv6 addresses would limit nothing), anything else as given.
+    /// so counting single IPv6 addresses would limit nothing), anything else as given (`ClientNetwork`).
     static func source(of address: String) -> String {
-        var v6 = in6_addr()
-        let text = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
-        guard text.contains(":"), inet_pton(AF_INET6, text, &v6) == 1 else { return address }
-        // An IPv4-mapped address (::ffff:a.b.c.d) is the IPv4 host it names.
-        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
-            return bytes[12...].map(String.init).joined(separator: ".")
-        }
-        withUnsafeMutableBytes(of: &v6) { raw in for i in 8..<16 { raw[i] = 0 } }
-        var out = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        guard inet_ntop(AF_INET6, &v6, &out, socklen_t(out.count)) != nil else { return address }
-        return String(decoding: out.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/64"
+        ClientNetwork.rateLimitKey(for: address) ?? address
     }
 }

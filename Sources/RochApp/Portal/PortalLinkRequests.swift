@@ -48,10 +48,10 @@ public struct PortalLinkRequests: Sendable {
         do { phone = try PhoneNumber.parse(raw) } catch let e as PhoneNumberError {
             throw HTTPError.unprocessable("Check the phone number.", fields: ["phone": e.message])
         }
-        let ip = request.remoteAddress
+        let network = ClientNetwork.rateLimitKey(for: request.remoteAddress)  // IPv6 counts by /64
         let limits = self.limits
         try await context.database.withConnection { c in
-            if !ip.isEmpty, let retry = try RateLimiter.hit(c, key: "portal-link:ip:\(ip)", limit: limits.perIP) {
+            if let network, let retry = try RateLimiter.hit(c, key: "portal-link:ip:\(network)", limit: limits.perIP) {
                 throw HTTPError.tooManyRequests(retryAfter: retry)
             }
             if let retry = try RateLimiter.hit(c, key: "portal-link:phone:\(phone.e164)", limit: limits.perPhone) {

@@ -71,6 +71,17 @@ import Testing
         #expect(await ask("+919876500013") == 429)
     }
 
+    @Test func requestsAreRateLimitedPerIPv6Slash64() async throws {
+        let world = try PortalWorld(limits: .init(perIP: .init(hits: 2, windowSeconds: 600), perPhone: .init(hits: 100, windowSeconds: 600)))
+        func ask(_ phone: String, from address: String) async -> Int {
+            await ErrorResponder.respond({ try await world.api.handle($0) }, to: TestApp.jsonPost("/api/portal/link", #"{"phone":"\#(phone)"}"#, remoteAddress: address)).status
+        }
+        #expect(await ask("+919876500011", from: "2001:db8:9:9::1") == 202)
+        #expect(await ask("+919876500012", from: "2001:db8:9:9::2") == 202)
+        #expect(await ask("+919876500013", from: "2001:db8:9:9:abcd::3") == 429)
+        #expect(await ask("+919876500014", from: "2001:db8:9:a::1") == 202)
+    }
+
     @Test func anInvalidNumberOrBodyIsExplained() async throws {
         let bad = await request("12")
         #expect(bad.status == 422)
