@@ -50,7 +50,7 @@ public enum Backup {
             try PostgresTools.run(pgDump, ["--format=custom", "--snapshot=\(snapshot)", "--no-password",
                                            "--file=\(partial)", "--dbname=\(databaseURL)"])
             let bytes = ((try FileManager.default.attributesOfItem(atPath: partial)[.size]) as? NSNumber)?.int64Value ?? 0
-            let documents = try DocumentStoreManifest.make(tables: tables, directory: environment["DOCUMENT_STORE_DIR"].flatMap { $0.isEmpty ? nil : $0 })
+            let documents = try DocumentStoreManifest.make(tables: tables, environment: environment)
             return (BackupManifest(createdAt: now, version: ReleaseVersion.current(environment: environment),
                                    database: DatabaseURL.databaseName(databaseURL) ?? "", serverMajorVersion: major,
                                    migrationLevel: migrations.last, migrations: migrations, tables: tables,
@@ -58,9 +58,9 @@ public enum Backup {
                                    documentStore: documents))
         }
         try manifest.encoded().write(to: URL(fileURLWithPath: files.manifest + ".partial"), options: .atomic)
-        let sums = FileDigest.checksumFile([
-            ((files.dump as NSString).lastPathComponent, try FileDigest.sha256(path: partial)),
-            ((files.manifest as NSString).lastPathComponent, try FileDigest.sha256(path: files.manifest + ".partial")),
+        let sums = BackupDigest.checksumFile([
+            ((files.dump as NSString).lastPathComponent, try BackupDigest.sha256(path: partial)),
+            ((files.manifest as NSString).lastPathComponent, try BackupDigest.sha256(path: files.manifest + ".partial")),
         ])
         try FileManager.default.moveItem(atPath: partial, toPath: files.dump)
         try FileManager.default.moveItem(atPath: files.manifest + ".partial", toPath: files.manifest)

@@ -39,8 +39,9 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     }
 }
 
-/// The document store as of the backup: its tables' row counts (the store of migration 0016, when
-/// present) and, for a store on disk (DOCUMENT_STORE_DIR), every file with its size and SHA-256.
+/// The document store as of the backup: its tables' row counts (`documents`, migration 0016, when
+/// present) and, for a store on disk (DOCUMENTS_URL=file:///...), every file with its size and SHA-256.
+/// An S3 store is recorded by its URL only: its bucket is backed up by the provider's versioning.
 public struct DocumentStoreManifest: Codable, Sendable, Equatable {
     public struct File: Codable, Sendable, Equatable {
         public var path: String
@@ -49,11 +50,21 @@ public struct DocumentStoreManifest: Codable, Sendable, Equatable {
     }
 
     public var tables: [String: Int64]
+    public var url: String?
     public var directory: String?
     public var files: [File]
 
-    /// Nil when there is no document store (no `document*` table and no DOCUMENT_STORE_DIR).
-    static func make(tables: [String: Int64], directory: String?) throws -> DocumentStoreManifest? {
+    /// The folder of a DOCUMENTS_URL=file:///path store (nil for S3 or none).
+    public static func directory(environment: [String: String]) -> String? {
+        guard let url = environment["DOCUMENTS_URL"], url.hasPrefix("file://") else { return nil }
+        let path = String(url.dropFirst(7))
+        return path.isEmpty ? nil : path
+    }
+
+    /// Nil when there is no document store (no `document*` table and no DOCUMENTS_URL).
+    static func make(tables: [String: Int64], environment: [String: String]) throws -> DocumentStoreManifest? {
+        let url = environment["DOCUMENTS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let directory = Self.directory(environment: environment)
         let documentTables = tables.filter { $0.key.hasPrefix("document") }
         var files: [File] = []
         if let directory, let walker = FileManager.default.enumerator(atPath: directory) {
@@ -62,16 +73,17 @@ public struct DocumentStoreManifest: Codable, Sendable, Equatable {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
                 let size = (try FileManager.default.attributesOfItem(atPath: full)[.size] as? NSNumber)?.int64Value ?? 0
-                files.append(File(path: relative, bytes: size, sha256: try FileDigest.sha256(path: full)))
+                files.append(File(path: relative, bytes: size, sha256: try BackupDigest.sha256(path: full)))
             }
         }
-        if documentTables.isEmpty && directory == nil { return nil }
-        return DocumentStoreManifest(tables: documentTables, directory: directory, files: files.sorted { $0.path < $1.path })
+        if documentTables.isEmpty && url == nil { return nil }
+        let redacted = url.map { u in u.contains("@") ? u.replacingOccurrences(of: #"//[^@/]*@"#, with: "//", options: .regularExpression) : u }
+        return DocumentStoreManifest(tables: documentTables, url: redacted, directory: directory, files: files.sorted { $0.path < $1.path })
     }
 }
 
 /// SHA-256 of files, read in chunks (dumps can be large), and the `sha256sum`-format checksum file.
-public enum FileDigest {
+public enum BackupDigest {
     public static func sha256(path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])

@@ -22,7 +22,7 @@ public enum InstallationDoctor {
         let runDir = env["ROCH_RUN_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/run/roch"
         out += sockets(in: runDir)
         if let connection { out += outbox(connection) }
-        if let dir = env["DOCUMENT_STORE_DIR"], !dir.isEmpty {
+        if let dir = DocumentStoreManifest.directory(environment: env) {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) && isDirectory.boolValue
             out.append(Finding(check: "document store", ok: exists && FileManager.default.isWritableFile(atPath: dir),

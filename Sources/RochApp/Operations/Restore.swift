@@ -101,17 +101,17 @@ public enum Restore {
         guard let text = try? String(contentsOfFile: files.checksums, encoding: .utf8) else {
             throw Refusal(description: "\(files.checksums) is missing: a backup without its checksum file cannot be verified (was it copied whole?)")
         }
-        let sums = FileDigest.parseChecksumFile(text)
+        let sums = BackupDigest.parseChecksumFile(text)
         let dumpName = (dump as NSString).lastPathComponent
         guard let expected = sums[dumpName] else {
             throw Refusal(description: "\(files.checksums) has no checksum for \(dumpName)")
         }
-        guard try FileDigest.sha256(path: dump) == expected else {
+        guard try BackupDigest.sha256(path: dump) == expected else {
             throw Refusal(description: "\(dump) does not match its checksum: the file is damaged or incomplete; use another backup")
         }
         let manifestName = (files.manifest as NSString).lastPathComponent
         guard let data = FileManager.default.contents(atPath: files.manifest) else { return nil }
-        guard let sum = sums[manifestName], try FileDigest.sha256(path: files.manifest) == sum else {
+        guard let sum = sums[manifestName], try BackupDigest.sha256(path: files.manifest) == sum else {
             throw Refusal(description: "\(files.manifest) does not match its checksum")
         }
         return try BackupManifest.decode(data)
