@@ -128,8 +128,11 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
         /// What the client wrote or chose, as a person reads it: the text, the button's or row's
         /// title, or a media caption. Nil when the message carries no words.
         public var readableText: String? {
-            text?.body ?? button?.text ?? interactive?.buttonReply?.title ?? interactive?.listReply?.title
-                ?? [image, document, video].lazy.compactMap { $0?.caption }.first
+            if let body = text?.body { return body }
+            if let label = button?.text { return label }
+            if let title = interactive?.buttonReply?.title ?? interactive?.listReply?.title { return title }
+            let media: [Media?] = [image, document, video]
+            return media.compactMap { $0?.caption }.first
         }
     }
 
