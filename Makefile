@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # System packages the project needs (Debian names). `make deps` installs the missing ones.
 APT_PACKAGES := libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev \
 	postgresql postgresql-contrib nginx-light fcgiwrap chromium chromium-driver hugo wrk \
-	python3-venv
+	python3-venv openssl systemd
 PY_PACKAGES := selenium==4.27.1 pytest
 
 DATA_DIR   ?= $(CURDIR)/.data

@@ -52,6 +52,7 @@ var targets: [Target] = [
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ] + nio),
 
     .executableTarget(name: "roch", dependencies: [
@@ -63,7 +64,10 @@ var targets: [Target] = [
     .target(name: "RochTestSupport", dependencies: [
         "RochCore", "RochHTTP", "RochStore", "RochApp",
         .product(name: "Crypto", package: "swift-crypto"),
-    ] + nio + [.product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/RochTestSupport"),
+    ] + nio + [
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+    ], path: "Tests/RochTestSupport"),
     // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
     .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
     // The load client of bench/portal.sh (`roch-sse-load`): N portal event streams over FastCGI or HTTP.
@@ -130,5 +134,5 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: targets,
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

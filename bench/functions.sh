@@ -50,7 +50,7 @@ nginx_for() {  # nginx_for MODE -> starts nginx with the rendered roch-MODE.conf
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     PUBLIC_DIR="$tmp/public" BIN_DIR="$bin" RUN_DIR="$tmp/run" FCGIWRAP_SOCKET="$tmp/run/fcgiwrap.sock" \
-      LISTEN="127.0.0.1:$port" SERVER_NAME=localhost deploy/render.sh "$d/conf" >/dev/null
+      LISTEN="127.0.0.1:$port" SERVER_NAME=localhost ACCESS_LOG=off deploy/render.sh "$d/conf" >/dev/null
     local user=""; [ "$(id -u)" = 0 ] && user="user root;"
     cat > "$d/nginx.conf" <<CONF
 $user

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RochStore
 
 /// What a function needs from its process: configuration and the database. Made once per process,
@@ -15,14 +16,13 @@ public final class AppContext: Sendable {
         self.migrationsDirectory = migrationsDirectory
     }
 
-    private static let sharedLock = NSLock()
-    nonisolated(unsafe) private static var sharedContext: AppContext?
+    private static let sharedContext = NIOLockedValueBox<AppContext?>(nil)
 
     /// The process's context, made on first use: a FastCGI responder (or `roch serve --in-process`)
     /// shares one connection pool across every request and function. Connections and database
     /// threads open on demand, so a CGI process pays for one of each. Pool size: ROCH_DB_POOL (16).
     public static func shared() throws -> AppContext {
-        try sharedLock.withLock {
+        try sharedContext.withLockedValue { sharedContext in
             if let c = sharedContext { return c }
             let size = ProcessInfo.processInfo.environment["ROCH_DB_POOL"].flatMap(Int.init) ?? 16
             let c = try fromEnvironment(poolSize: max(1, size))

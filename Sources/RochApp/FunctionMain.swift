@@ -30,6 +30,8 @@ public enum FunctionMain {
         case fastCGI(FastCGIServer.Address)
         case cgi
         case help
+        /// `--max-body-bytes`: print the function's request body limit (deploy/render.sh's table is checked against it).
+        case maxBodyBytes
         case usage(String)
     }
 
@@ -39,6 +41,7 @@ public enum FunctionMain {
         while let arg = args.popFirst() {
             switch arg {
             case "--help", "-h": return .help
+            case "--max-body-bytes": return .maxBodyBytes
             case "--fastcgi":
                 guard let value = args.popFirst() else { return .usage("--fastcgi needs an address") }
                 do { return .fastCGI(try FastCGIServer.Address(parsing: value)) } catch { return .usage("\(error)") }
@@ -56,7 +59,7 @@ public enum FunctionMain {
 
     public static func usage(_ name: String) -> String {
         """
-        usage: \(name) [--fastcgi ADDR]
+        usage: \(name) [--fastcgi ADDR | --max-body-bytes]
 
         Runs the \(name) function under one of three runtimes:
           CGI        started by a web server (fcgiwrap, lighttpd, Apache) with GATEWAY_INTERFACE set
@@ -64,6 +67,7 @@ public enum FunctionMain {
                      or a listening socket passed on fd 0 (spawn-fcgi, systemd socket activation)
           dev        inside `roch serve`
         Stops gracefully on SIGTERM/SIGINT in FastCGI mode.
+        --max-body-bytes prints the largest request body the function accepts (nginx's client_max_body_size).
         """
     }
 
@@ -74,6 +78,9 @@ public enum FunctionMain {
         switch mode {
         case .help:
             print(usage(function.name))
+            exit(0)
+        case .maxBodyBytes:
+            print(function.maxBodyBytes)
             exit(0)
         case .usage(let problem):
             FileHandle.standardError.write(Data("\(function.name): \(problem)\n\n\(usage(function.name))\n".utf8))

@@ -55,7 +55,7 @@ public struct HTTPClient: Sendable {
                         } else {
                             // POSTFIELDS with an explicit size sends the bytes as they are (no strlen).
                             _ = roch_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-                            _ = roch_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(bodyBytes.baseAddress ?? UnsafePointer(emptyBody)))
+                            _ = roch_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(bodyBytes.baseAddress ?? emptyBody.utf8Start))
                             if upper != "POST" { _ = roch_curl_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, method) }
                         }
                         return curl_easy_perform(handle)
@@ -88,12 +88,9 @@ public struct HTTPClient: Sendable {
     }
 }
 
-/// A valid pointer for empty bodies (libcurl must not see NULL POSTFIELDS with a POST).
-private let emptyBody: UnsafeMutablePointer<UInt8> = {
-    let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-    pointer.initialize(to: 0)
-    return pointer
-}()
+/// A valid pointer for empty bodies (libcurl must not see NULL POSTFIELDS with a POST): a string
+/// constant's bytes live as long as the program and are never written, so sharing them is safe.
+private let emptyBody: StaticString = ""
 
 /// Collects the body and the headers of the final response while libcurl runs.
 final class ResponseSink {

@@ -40,9 +40,9 @@ public struct BuildSummary: Sendable, CustomStringConvertible {
 }
 
 /// One named step of the build, like Publish's steps; its errors carry its name.
-public struct BuildStep {
+public struct BuildStep: Sendable {
     public let name: String
-    let run: (SiteBuilder) throws -> Void
+    let run: @Sendable (SiteBuilder) throws -> Void
 }
 
 /// The site build: a list of named steps over shared state. Keeps its state after a build so
@@ -137,19 +137,15 @@ public final class SiteBuilder: @unchecked Sendable {
 
     func readContent() throws {
         let files = ContentReader.list(root: contentRoot)
-        var results = [Result<Page, Error>?](repeating: nil, count: files.count)
         let root = contentRoot
         let display = options.contentDir
-        results.withUnsafeMutableBufferPointer { buf in
-            let out = buf
-            Parallel.forEach(files.count) { i in
-                out[i] = Result { try ContentReader.read(root: root, relativePath: files[i], displayRoot: display) }
-            }
+        let results = Parallel.map(files.count) { i in
+            Result<Page, Error> { try ContentReader.read(root: root, relativePath: files[i], displayRoot: display) }
         }
         var all: [Page] = []
         var errors: [BuildError] = []
         for r in results {
-            switch r! {
+            switch r {
             case .success(let p): all.append(p)
             case .failure(let e as BuildError): errors.append(e)
             case .failure(let e): errors.append(BuildError(path: options.contentDir, message: "\(e)"))
@@ -223,12 +219,7 @@ public final class SiteBuilder: @unchecked Sendable {
     }
 
     func renderMarkdown() {
-        var out = [RenderedMarkdown?](repeating: nil, count: pages.count)
-        out.withUnsafeMutableBufferPointer { buf in
-            let b = buf
-            Parallel.forEach(pages.count) { i in b[i] = self.renderMarkdown(of: self.pages[i]) }
-        }
-        rendered = out.map { $0! }
+        rendered = Parallel.map(pages.count) { i in self.renderMarkdown(of: self.pages[i]) }
     }
 
     func renderMarkdown(of page: Page) -> RenderedMarkdown {
@@ -290,15 +281,39 @@ public final class SiteBuilder: @unchecked Sendable {
 
 /// Runs work on every core (the machines have two); each index is handled exactly once.
 enum Parallel {
-    static func forEach(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 0 else { return }
+    /// `body(i)` for every index in `0..<count`, in index order.
+    static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        if count < 64 || workers == 1 { for i in 0..<count { body(i) }; return }
+        if count < 64 || workers == 1 { return (0..<count).map(body) }
         let chunks = min(count, workers * 8)
+        let slots = Slots<T>(count: count)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var i = c * count / chunks
             let end = (c + 1) * count / chunks
-            while i < end { body(i); i += 1 }
+            while i < end { slots.fill(i, with: body(i)); i += 1 }
         }
+        return slots.values()
     }
+}
+
+/// One result slot per index for `Parallel.map`. Unchecked because its safety is the caller's
+/// invariant, not a lock: every index is filled by exactly one worker, and `values()` is read only
+/// after `concurrentPerform` has returned, so no slot is ever touched by two threads at once.
+private final class Slots<T: Sendable>: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func fill(_ index: Int, with value: T) { storage[index] = value }
+
+    func values() -> [T] { storage.map { $0! } }
 }

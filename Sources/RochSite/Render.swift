@@ -108,22 +108,18 @@ extension SiteBuilder {
     /// Renders and writes every page in parallel, then the 404 page.
     func renderPages() throws {
         let layouts = try pages.map { try templates.layout(for: $0) }
-        let errorsLock = NSLock()
-        var errors: [BuildError] = []
-        var reported: Set<String> = []
         let progress = Progress(total: pages.count, log: pages.count >= 2000 ? options.log : nil)
-        Parallel.forEach(pages.count) { i in
+        let problemsByPage = Parallel.map(pages.count) { i in
             let html = self.templates.render(self.context(for: i), layout: layouts[i])
             var problems = self.templateLinkErrors(html: html, page: i, layout: layouts[i])
             do { try self.writer.write(self.pages[i].outputPath, html) } catch let e as BuildError { problems.append(e) } catch {}
             progress.tick()
-            if !problems.isEmpty {
-                errorsLock.lock()
-                for e in problems where reported.insert(e.message).inserted { errors.append(e) }
-                errorsLock.unlock()
-            }
+            return problems
         }
         progress.finish()
+        var errors: [BuildError] = []
+        var reported: Set<String> = []
+        for e in problemsByPage.joined() where reported.insert(e.message).inserted { errors.append(e) }
         if !errors.isEmpty { throw BuildErrors(errors: errors) }
         if templates.names.contains("404") {
             var ctx = siteContext

@@ -52,7 +52,7 @@ struct BuildCommand: ParsableCommand {
         guard watch else { return }
         let watcher = try Watcher(directories: [content, site])
         print("watching \(content)/ and \(site)/ for changes (Ctrl-C to stop)")
-        fflush(stdout)
+        fflush(nil)  // nil: every output stream, without naming glibc's mutable `stdout` global
         while true {
             let changed = try watcher.next()
             do {
@@ -61,7 +61,7 @@ struct BuildCommand: ParsableCommand {
             } catch {
                 print("rebuild failed:\n\(error)")
             }
-            fflush(stdout)
+            fflush(nil)
         }
     }
 }

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try await DevServer.start(config)
         let mode = inProcess ? "in-process" : "CGI from \(functionsDir)"
         print("roch serve: http://\(host):\(server.port ?? config.port)/ (site: \(publicDirectory), functions: \(mode)\(liveReload ? ", live reload" : ""))")
-        fflush(stdout)
+        fflush(nil)  // nil: every output stream, without naming glibc's mutable `stdout` global
         await FastCGIServer.waitForTerminationSignal()
         await server.shutdown()
     }

@@ -1,3 +1,7 @@
+// glibc declares `stdout` as a mutable global; it is never reassigned, so its Sendable check is relaxed.
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import RochApp

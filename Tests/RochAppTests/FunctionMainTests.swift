@@ -34,6 +34,13 @@ struct FunctionMainTests {
         #expect(FunctionMain.mode(arguments: ["health", "--help"], environment: [:], stdinIsListeningSocket: false) == .help)
     }
 
+    @Test func maxBodyBytesAsksTheFunctionForItsLimit() {
+        #expect(FunctionMain.mode(arguments: ["whatsapp-webhook", "--max-body-bytes"], environment: [:], stdinIsListeningSocket: false) == .maxBodyBytes)
+        // the WhatsApp batch limit is the one function above the default (nginx is rendered from these)
+        #expect(FunctionRegistry.named("whatsapp-webhook")?.maxBodyBytes == 3 * 1024 * 1024 + 64 * 1024)
+        #expect(FunctionRegistry.named("booking")?.maxBodyBytes == BodyLimit.defaultBytes)
+    }
+
     @Test func registryListsAllSevenFunctions() {
         #expect(FunctionRegistry.all.map(\.name).sorted() == ["admin", "booking", "health", "portal", "portal-events", "razorpay-webhook", "vendor", "whatsapp-webhook"])
     }

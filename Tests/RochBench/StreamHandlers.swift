@@ -1,14 +1,15 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import RochHTTP
 
 /// What every stream connection reports to the bench.
-final class StreamEvents {
+final class StreamEvents: Sendable {
     let index: Int
     let log: ArrivalLog
     /// Succeeds when `retry:` arrives (the server has subscribed the stream and sent its replay).
     private let established: EventLoopPromise<Void>
-    private var settled = false
+    private let settled = NIOLockedValueBox(false)
 
     init(index: Int, log: ArrivalLog, established: EventLoopPromise<Void>) {
         self.index = index
@@ -27,8 +28,11 @@ final class StreamEvents {
 
     /// The stream is established (nil) or could not be (the error); only the first call counts.
     func settle(_ error: Error?) {
-        guard !settled else { return }
-        settled = true
+        let first = settled.withLockedValue { settled in
+            defer { settled = true }
+            return !settled
+        }
+        guard first else { return }
         if let error { established.fail(error) } else { established.succeed() }
     }
 }

@@ -110,15 +110,17 @@ final class StreamOpener: @unchecked Sendable {
                 }
                 .connect(unixDomainSocketPath: path)
         case .http(let host, let port):
-            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/portal-events?last_event_id=\(lastEventID)")
-            head.headers.add(name: "Host", value: host)
-            head.headers.add(name: "Accept", value: "text/event-stream")
-            head.headers.add(name: "Cookie", value: "roch_portal=\(cookie)")
+            var request = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/portal-events?last_event_id=\(lastEventID)")
+            request.headers.add(name: "Host", value: host)
+            request.headers.add(name: "Accept", value: "text/event-stream")
+            request.headers.add(name: "Cookie", value: "roch_portal=\(cookie)")
+            let head = request
             return ClientBootstrap(group: loop)
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
-                    channel.pipeline.addHTTPClientHandlers().flatMap {
-                        channel.pipeline.addHandler(HTTPStreamHandler(head: head, events: events))
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(HTTPStreamHandler(head: head, events: events))
                     }
                 }
                 .connect(host: host, port: port)

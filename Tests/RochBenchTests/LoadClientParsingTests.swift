@@ -26,7 +26,7 @@ struct LoadClientParsingTests {
         let channel = EmbeddedChannel()
         let events = StreamEvents(index: 0, log: log, established: channel.eventLoop.makePromise())
         var established = false
-        events.futureResult.whenSuccess { established = true }
+        events.futureResult.assumeIsolated().whenSuccess { established = true }
         try channel.pipeline.syncOperations.addHandler(FastCGIStreamHandler(request: [], events: events))
         var offset = 0
         while offset < Self.response.count {
@@ -51,7 +51,7 @@ struct LoadClientParsingTests {
             let channel = EmbeddedChannel()
             let events = StreamEvents(index: 0, log: ArrivalLog(streams: 1), established: channel.eventLoop.makePromise())
             var failure: Error?
-            events.futureResult.whenFailure { failure = $0 }
+            events.futureResult.assumeIsolated().whenFailure { failure = $0 }
             if handler == "fastcgi" {
                 try channel.pipeline.syncOperations.addHandler(FastCGIStreamHandler(request: [], events: events))
             } else {

@@ -47,11 +47,13 @@ while index < arguments.count {
     }
 }
 
+@MainActor  // reads the parsed options, which top-level code owns
 func required(_ key: String) -> String {
     guard let value = options[key], !value.isEmpty else { fail("--\(key) is required for \(kind)") }
     return value
 }
 
+@MainActor
 func port(_ key: String = "port") -> Int {
     guard let port = Int(options[key] ?? "0"), (0...65535).contains(port) else { fail("--\(key) must be a port number") }
     return port
@@ -59,7 +61,7 @@ func port(_ key: String = "port") -> Int {
 
 func announce(_ lines: String...) {
     for line in lines { print(line) }
-    fflush(stdout)
+    fflush(nil)  // nil: every output stream, without naming glibc's mutable `stdout` global
 }
 
 var keepAlive: [AnyObject] = []

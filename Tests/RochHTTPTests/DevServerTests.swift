@@ -58,6 +58,7 @@ struct CGIOutputParsingTests {
         #expect(env["SCRIPT_NAME"] == "/api/portal")
         #expect(env["REQUEST_URI"] == "/api/portal/x?a=1")
         #expect(env["GATEWAY_INTERFACE"] == "CGI/1.1")
+        #expect(env["ROCH_CGI_STREAMS"] == "1")   // roch serve forwards output as it comes: programs may stream
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RochStore
 
 /// Fresh, migrated databases for tests, on the PostgreSQL that `make test` started (DATABASE_URL).
@@ -8,8 +9,8 @@ public enum TestDatabase {
         public var description: String { "DATABASE_URL is not set: run the tests with `make test`, which starts a throwaway PostgreSQL" }
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var templateReady = false
+    /// Whether the template database is migrated; its lock also serialises cloning the template.
+    private static let templateReady = NIOLockedValueBox(false)
 
     /// The server's URL from the environment.
     public static func serverURL() throws -> String {
@@ -36,7 +37,7 @@ public enum TestDatabase {
     public static func makeMigrated() throws -> String {
         let server = try serverURL()
         let template = "roch_test_template"
-        try lock.withLock {
+        try templateReady.withLockedValue { templateReady in
             if templateReady { return }
             let admin = try Connection(url: server)
             try admin.execute("DROP DATABASE IF EXISTS \(template)")
@@ -47,7 +48,7 @@ public enum TestDatabase {
         }
         let name = "t_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
         // CREATE DATABASE ... TEMPLATE needs the template to have no other sessions: serialise.
-        try lock.withLock {
+        try templateReady.withLockedValue { _ in
             let admin = try Connection(url: server)
             try admin.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
         }

@@ -39,14 +39,7 @@ enum BookingFormPage {
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Check your booking details — Roch Events</title>
-        <style>
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#2b2118;line-height:1.5}
-        h1{color:#7a1f3d}label{display:block;font-weight:600;margin-top:1rem}input,select,textarea{width:100%;padding:.6rem;font:inherit;border:1px solid #8a7a6a;border-radius:6px;box-sizing:border-box}
-        fieldset{border:1px solid #d8cbbd;border-radius:8px;margin-top:1rem}.check label,.radio label{display:inline;font-weight:400}.check input,.radio input{width:auto}
-        .error-summary{border:3px solid #b00020;padding:1rem;border-radius:8px}.error-summary a{color:#b00020}.field-error{color:#b00020;margin:.25rem 0 0}
-        button{margin-top:1.5rem;background:#7a1f3d;color:#fff;border:0;padding:.8rem 1.5rem;border-radius:6px;font:inherit;cursor:pointer}
-        .hp{position:absolute;left:-10000px}
-        </style></head><body>
+        \(PageAssets.stylesheetLink)</head><body class="booking-form">
         <main><h1>Almost there: please check a few answers</h1>
         <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus><h2>There \(errors.count == 1 ? "is 1 problem" : "are \(errors.count) problems")</h2><ul>
         """

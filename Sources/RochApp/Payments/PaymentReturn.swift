@@ -42,8 +42,8 @@ enum PaymentReturn {
         var response = Response.html("""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Payment return not verified · Roch Events</title></head>
-            <body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+            <title>Payment return not verified · Roch Events</title>\(PageAssets.stylesheetLink)</head>
+            <body class="payment-return">
             <h1>We could not confirm this page</h1>
             <p>\(htmlEscape(problem))</p>
             <p><strong>If you completed a payment, you do not need to pay again.</strong> Razorpay tells us about every payment

@@ -77,14 +77,9 @@ enum ReceiptPage {
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="robots" content="noindex">
             <title>Receipt \(htmlEscape(r.number)) · Roch Events</title>
-            <style>
-              body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-              h1 { font-size: 1.4rem; margin-bottom: 0 } .muted { color: #666 } table { width: 100%; border-collapse: collapse; margin: 1rem 0 }
-              th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top }
-              td.amount, th.amount { text-align: right } tr.total td, tr.total th { font-weight: bold; border-top: 2px solid #222 }
-              @media print { .noprint { display: none } body { margin: 0 } }
-            </style></head>
-            <body>
+            \(PageAssets.stylesheetLink)
+            <script src="\(PageAssets.printScript)" defer></script></head>
+            <body class="receipt">
             <header><h1>Roch Events</h1>
             <p class="muted">Payment receipt · GSTIN: \(gstin)</p></header>
             <table>
@@ -104,7 +99,7 @@ enum ReceiptPage {
             <tr class="total"><th>Amount received</th><td class="amount">\(htmlEscape(r.amount.inrWithPaise))</td></tr>
             </table>
             <p class="muted">This receipt was issued electronically when Razorpay confirmed the payment. Keep it for your records.</p>
-            <p class="noprint"><button onclick="window.print()">Print or save as PDF</button></p>
+            <p class="noprint"><button type="button" class="print-button" data-print>Print or save as PDF</button></p>
             </body></html>
             """
     }

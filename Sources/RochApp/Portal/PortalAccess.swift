@@ -5,8 +5,16 @@ import RochStore
 
 /// Magic links and portal sessions: 256-bit random secrets, stored as SHA-256 hashes only.
 public enum PortalAccess {
-    /// The session cookie (HttpOnly, SameSite=Lax, Secure on TLS).
+    /// The session cookie over plain HTTP (development): HttpOnly, SameSite=Lax.
     public static let cookieName = "roch_portal"
+    /// The session cookie over TLS: `__Host-` makes the browser refuse it unless it is Secure, host-only
+    /// and Path=/, so a sibling subdomain or a plain-HTTP response cannot plant or overwrite it.
+    public static let secureCookieName = "__Host-roch_portal"
+
+    /// The cookie name for this request's scheme. Over TLS only the `__Host-` cookie is read.
+    public static func cookieName(for request: Request) -> String {
+        request.isSecure ? secureCookieName : cookieName
+    }
     /// How long a link sent on a client's request stays usable.
     public static let requestedLinkLifetime: TimeInterval = 24 * 3600
     /// How long a link sent with a booking message (confirmation, payment receipt) stays usable.
@@ -65,21 +73,23 @@ public enum PortalAccess {
 
     /// The live session named by the request's cookie, if any.
     public static func session(for request: Request, on c: Connection) throws -> PortalSessionRecord? {
-        guard let secret = request.cookies[cookieName], isWellFormed(secret) else { return nil }
+        guard let secret = request.cookies[cookieName(for: request)], isWellFormed(secret) else { return nil }
         guard let s = try PortalAccessRepository.activeSession(c, hash: hash(secret)) else { return nil }
         try PortalAccessRepository.touch(c, sessionID: s.id)
         return s
     }
 
-    /// The session cookie for a new session; Secure whenever the request came over TLS.
+    /// The session cookie for a new session: `__Host-` and Secure whenever the request came over TLS
+    /// (CGI `HTTPS=on`, which nginx's TLS server sets); plain `roch_portal` for development over http.
     public static func cookie(secret: String, request: Request) -> SetCookie {
-        SetCookie(name: cookieName, value: secret, path: "/", maxAge: Int(sessionLifetime), httpOnly: true,
-                  secure: request.isSecure, sameSite: .lax)
+        SetCookie(name: cookieName(for: request), value: secret, path: "/", domain: nil, maxAge: Int(sessionLifetime),
+                  httpOnly: true, secure: request.isSecure, sameSite: .lax)
     }
 
-    /// Tells the browser to forget the session cookie.
+    /// Tells the browser to forget the session cookie (the same name, path and attributes it was set with).
     public static func clearedCookie(request: Request) -> SetCookie {
-        SetCookie(name: cookieName, value: "", path: "/", maxAge: 0, httpOnly: true, secure: request.isSecure, sameSite: .lax)
+        SetCookie(name: cookieName(for: request), value: "", path: "/", domain: nil, maxAge: 0, httpOnly: true,
+                  secure: request.isSecure, sameSite: .lax)
     }
 
     static let signInRequired = HTTPError(401, code: "sign_in_required",

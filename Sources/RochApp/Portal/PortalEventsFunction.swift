@@ -14,7 +14,7 @@ extension FunctionDefinition {
     }
 }
 
-/// Timings of the event stream (seconds).
+/// Timings of the event stream (seconds), and whether this process may hold a stream open.
 public struct PortalStreamSettings: Sendable, Equatable {
     /// Comment heartbeat interval: keeps proxies and phones from closing an idle stream.
     public var heartbeat: TimeInterval
@@ -22,23 +22,45 @@ public struct PortalStreamSettings: Sendable, Equatable {
     public var sessionCheck: TimeInterval
     /// The `retry:` the browser waits before reconnecting.
     public var retryMilliseconds: Int
+    /// True where each open stream would hold one of a few processes (CGI behind fcgiwrap): the answer
+    /// is bounded (replay since Last-Event-ID, `retry:`, `event: polling`, end) and the portal polls.
+    public var bounded: Bool
+    /// The `retry:` of a bounded answer: how often a browser that ignores `event: polling` comes back.
+    public var boundedRetryMilliseconds: Int
 
-    public init(heartbeat: TimeInterval = 15, sessionCheck: TimeInterval = 60, retryMilliseconds: Int = 2000) {
+    public init(heartbeat: TimeInterval = 15, sessionCheck: TimeInterval = 60, retryMilliseconds: Int = 2000,
+                bounded: Bool = false, boundedRetryMilliseconds: Int = 15_000) {
         self.heartbeat = heartbeat
         self.sessionCheck = sessionCheck
         self.retryMilliseconds = retryMilliseconds
+        self.bounded = bounded
+        self.boundedRetryMilliseconds = boundedRetryMilliseconds
     }
 
-    /// PORTAL_SSE_HEARTBEAT_SECONDS (15), PORTAL_SSE_SESSION_CHECK_SECONDS (60), PORTAL_SSE_RETRY_MS (2000).
+    /// PORTAL_SSE_HEARTBEAT_SECONDS (15), PORTAL_SSE_SESSION_CHECK_SECONDS (60), PORTAL_SSE_RETRY_MS (2000),
+    /// PORTAL_SSE_BOUNDED_RETRY_MS (15000). Bounded when the process runs as a CGI program (`GATEWAY_INTERFACE`
+    /// in its own environment) and the server has not said it streams CGI output (`ROCH_CGI_STREAMS=1`,
+    /// which `roch serve` sets). A FastCGI responder or `roch serve --in-process` never sees GATEWAY_INTERFACE
+    /// in its process environment, so it keeps the long-lived stream.
     public static func from(environment env: [String: String]) -> PortalStreamSettings {
         func seconds(_ key: String, _ fallback: TimeInterval) -> TimeInterval {
             guard let v = env[key].flatMap(Double.init), v > 0, v <= 3600 else { return fallback }
             return v
         }
-        let retry = env["PORTAL_SSE_RETRY_MS"].flatMap(Int.init).flatMap { (100...60_000).contains($0) ? $0 : nil } ?? 2000
+        func milliseconds(_ key: String, _ fallback: Int, upTo limit: Int) -> Int {
+            env[key].flatMap(Int.init).flatMap { (100...limit).contains($0) ? $0 : nil } ?? fallback
+        }
+        let isCGI = !(env["GATEWAY_INTERFACE"] ?? "").isEmpty
         return PortalStreamSettings(heartbeat: seconds("PORTAL_SSE_HEARTBEAT_SECONDS", 15),
-                                    sessionCheck: seconds("PORTAL_SSE_SESSION_CHECK_SECONDS", 60), retryMilliseconds: retry)
+                                    sessionCheck: seconds("PORTAL_SSE_SESSION_CHECK_SECONDS", 60),
+                                    retryMilliseconds: milliseconds("PORTAL_SSE_RETRY_MS", 2000, upTo: 60_000),
+                                    bounded: isCGI && env[cgiStreamsVariable] != "1",
+                                    boundedRetryMilliseconds: milliseconds("PORTAL_SSE_BOUNDED_RETRY_MS", 15_000, upTo: 600_000))
     }
+
+    /// Set to `1` by a CGI server that copies a program's output to the client as it is written and does
+    /// not run requests from a small fixed pool (`roch serve`); stock fcgiwrap does neither.
+    public static let cgiStreamsVariable = CGIProcess.streamsVariable
 }
 
 /// The portal-events function: authenticates, then streams timeline entries after the client's
@@ -71,7 +93,8 @@ public struct PortalEventStreams: Sendable {
         }
         let stream = PortalEventStream(context: context, hub: hub, settings: settings, session: start.0, bookings: start.1,
                                        resumeFrom: resumeFrom)
-        var response = Response.eventStream { sse in try await stream.run(sse) }
+        let bounded = settings.bounded
+        var response = Response.eventStream { sse in try await bounded ? stream.runBounded(sse) : stream.run(sse) }
         response.headers.set("Cache-Control", "private, no-cache, no-store")
         return response
     }
@@ -128,6 +151,15 @@ struct PortalEventStream: Sendable {
                 try await sse.heartbeat()
             }
         }
+    }
+
+    /// The CGI answer: what the client missed, when to come back, and a `polling` event so the portal
+    /// switches to polling its JSON instead of holding a process; then the response ends. No LISTEN.
+    func runBounded(_ sse: SSEWriter) async throws {
+        try await sse.retry(milliseconds: settings.boundedRetryMilliseconds)
+        var sent = SentIDs(floor: resumeFrom)
+        try await replay(sse, &sent)
+        try await sse.send(ServerSentEvent(event: "polling", data: #"{"retry_ms":\#(settings.boundedRetryMilliseconds)}"#))
     }
 
     private func replay(_ sse: SSEWriter, _ sent: inout SentIDs) async throws {

@@ -21,22 +21,12 @@ enum VendorSelfServicePage {
         var problem: String?
     }
 
-    static let style = """
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#2b2118;line-height:1.5;max-width:36rem;margin-inline:auto}
-        h1{color:#7a1f3d;font-size:1.4rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
-        label{display:block;font-weight:600;margin-top:1rem}textarea{width:100%;min-height:6rem;padding:.6rem;font:inherit;border:1px solid #8a7a6a;border-radius:6px;box-sizing:border-box}
-        button{display:block;width:100%;margin-top:.75rem;padding:.9rem;font:inherit;font-weight:600;border:0;border-radius:6px;background:#7a1f3d;color:#fff;cursor:pointer}
-        button.secondary{background:#fff;color:#7a1f3d;border:2px solid #7a1f3d}button:focus-visible,textarea:focus-visible{outline:3px solid #f0a500;outline-offset:2px}
-        .flash{border:3px solid #1f6f3d;padding:.75rem;border-radius:8px}.problem{border:3px solid #b00020;padding:.75rem;border-radius:8px}
-        .waiting{background:#fff4e0;padding:.75rem;border-radius:8px}
-        """
-
     static func head(_ title: String) -> String {
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="robots" content="noindex"><title>\(htmlEscape(title)) — Roch Events</title><style>\(style)</style></head>
-        <body><main>
+        <meta name="robots" content="noindex"><title>\(htmlEscape(title)) — Roch Events</title>\(PageAssets.stylesheetLink)</head>
+        <body class="vendor"><main>
         """
     }
 
@@ -95,7 +85,8 @@ enum VendorSelfServicePage {
         r.headers.set("Cache-Control", "no-store")
         r.headers.set("Referrer-Policy", "no-referrer")
         r.headers.set("X-Robots-Tag", "noindex")
-        r.headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+        // Its own policy, stricter than the site's: only the site stylesheet, nothing else loads.
+        r.headers.set("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         return r
     }
 }

@@ -13,12 +13,18 @@ public struct CGIProcess: Sendable {
         self.serverPort = serverPort
     }
 
+    /// Set to `1` for the programs this server runs: it forwards their output as it arrives and runs each
+    /// request in its own process with no small pool, so a program may hold a long-lived response open
+    /// (portal-events streams instead of answering a bounded replay as it must behind fcgiwrap).
+    public static let streamsVariable = "ROCH_CGI_STREAMS"
+
     /// The RFC 3875 meta-variables for `request` (plus the server's own environment, minus any HTTP_*).
     public func environment(for request: Request, scriptName: String, scriptFilename: String) -> [String: String] {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HTTP_") }
         env["GATEWAY_INTERFACE"] = "CGI/1.1"
         env["SERVER_PROTOCOL"] = "HTTP/1.1"
         env["SERVER_SOFTWARE"] = "roch-serve"
+        env[Self.streamsVariable] = "1"
         env["SERVER_NAME"] = serverName
         env["SERVER_PORT"] = String(serverPort)
         env["REQUEST_METHOD"] = request.method

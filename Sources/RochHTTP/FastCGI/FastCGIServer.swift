@@ -135,16 +135,16 @@ public enum FastCGIServer {
 
     /// Suspends until SIGTERM or SIGINT arrives.
     public static func waitForTerminationSignal() async {
-        let stream = AsyncStream<Int32> { continuation in
-            let sources = [SIGTERM, SIGINT].map { sig in
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { continuation.yield(sig) }
-                source.resume()
-                return source
-            }
-            continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGTERM, SIGINT].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield(sig) }
+            source.resume()
+            return source
         }
+        // The sources stay in this function (they are not Sendable); cancelled on a signal or on cancellation.
+        defer { sources.forEach { $0.cancel() } }
         for await _ in stream { return }
     }
 }

@@ -59,7 +59,8 @@ public struct NotificationStatusChange: Sendable, Equatable {
 /// Status order: sent < failed < delivered < read. `failed` overrides `sent`, and a `delivered`
 /// or `read` (proof the message arrived) overrides `failed`; nothing else moves a status back.
 public enum WhatsAppInbox {
-    static let rank = { (column: String) in
+    /// The SQL expression ranking a status column by how far the message got.
+    static func rank(_ column: String) -> String {
         "(CASE \(column) WHEN 'read' THEN 4 WHEN 'delivered' THEN 3 WHEN 'failed' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END)"
     }
 

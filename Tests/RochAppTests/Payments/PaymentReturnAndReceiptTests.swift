@@ -69,6 +69,9 @@ import Testing
             #expect(html.contains(expected), "receipt lacks \(expected)")
         }
         #expect(split.net + split.cgst + split.sgst == Money(rupees: 150_000))
+        // The shipped CSP blocks inline style and handlers: the page links its stylesheet and print script.
+        #expect(inlineCodeTheCSPBlocks(html) == [])
+        #expect(html.contains(#"<script src="/js/print.js" defer></script>"#) && html.contains("data-print"))
         #expect(await f.get("/receipt/\(String(token.reversed()))").status == 404)
     }
 }

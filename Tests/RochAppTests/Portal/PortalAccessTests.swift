@@ -27,9 +27,39 @@ import Testing
         #expect(!cookie.contains(secret))
     }
 
-    @Test func theSessionCookieIsSecureWhenTheRequestCameOverTLS() async throws {
+    @Test func overTLSTheSessionCookieIsAHostPrefixedSecureCookie() async throws {
         let response = try await world.open(try world.linkSecret(for: world.asha), secure: true)
-        #expect(response.headers["set-cookie"]?.contains("; Secure") == true)
+        let cookie = try #require(response.headers["set-cookie"])
+        let attributes = cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        // What the browser demands before it keeps a __Host- cookie: Secure, Path=/, no Domain.
+        #expect(attributes[0].hasPrefix("__Host-roch_portal="))
+        #expect(attributes.contains("Secure") && attributes.contains("Path=/") && attributes.contains("HttpOnly"))
+        #expect(attributes.contains("SameSite=Lax"))
+        #expect(!attributes.contains { $0.hasPrefix("Domain=") })
+    }
+
+    @Test func overTLSOnlyTheHostPrefixedCookieSignsIn() async throws {
+        let opened = try await world.open(try world.linkSecret(for: world.asha), secure: true)
+        let secret = String(opened.headers["set-cookie"]!.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1])
+        func session(_ cookie: String, secure: Bool) async -> Int {
+            let headers = Headers([("Accept", "application/json"), ("Cookie", cookie)])
+            return await ErrorResponder.respond({ try await world.api.handle($0) },
+                                                to: Request(method: "GET", path: "/api/portal/bookings", headers: headers, isSecure: secure)).status
+        }
+        #expect(await session("__Host-roch_portal=\(secret)", secure: true) == 200)
+        // A plain-named cookie (planted over http or by a sibling subdomain) is not read over TLS.
+        #expect(await session("roch_portal=\(secret)", secure: true) == 401)
+        // Development over http keeps working with the plain name.
+        #expect(await session("roch_portal=\(secret)", secure: false) == 200)
+    }
+
+    @Test func signingOutOverTLSClearsTheHostPrefixedCookie() async throws {
+        let opened = try await world.open(try world.linkSecret(for: world.asha), secure: true)
+        let secret = String(opened.headers["set-cookie"]!.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1])
+        let headers = Headers([("Accept", "application/json"), ("Cookie", "__Host-roch_portal=\(secret)")])
+        let out = try await world.api.handle(Request(method: "POST", path: "/api/portal/sign-out", headers: headers, isSecure: true))
+        let cleared = try #require(out.headers["set-cookie"])
+        #expect(cleared.hasPrefix("__Host-roch_portal=;") && cleared.contains("Max-Age=0") && cleared.contains("Secure"))
     }
 
     @Test func onlyHashesOfLinksAndSessionsAreStored() async throws {

@@ -84,7 +84,8 @@ import Yams
         #expect(schemas.problems(try body(try await world.get("/api/portal/session", cookie: cookie)), schema: "Session") == [])
         #expect(schemas.problems(try body(try await world.get("/api/portal/session", cookie: nil)), schema: "Session") == [])
         #expect(schemas.problems(try body(try await world.get("/api/portal/bookings", cookie: nil)), schema: "Error") == [])
-        let link = await ErrorResponder.respond({ try await world.api.handle($0) }, to: TestApp.jsonPost("/api/portal/link", #"{"phone":"+919876500001"}"#))
+        let api = world.api
+        let link = await ErrorResponder.respond({ try await api.handle($0) }, to: TestApp.jsonPost("/api/portal/link", #"{"phone":"+919876500001"}"#))
         #expect(schemas.problems(try body(link), schema: "LinkRequested") == [])
     }
 

@@ -189,6 +189,67 @@ import Testing
     }
 }
 
+/// Behind fcgiwrap every open stream would hold one of a few CGI processes: there the answer is
+/// bounded (replay since Last-Event-ID, a `retry:`, a `polling` event, then the end) and the portal polls.
+@Suite final class BoundedPortalStreamTests: @unchecked Sendable {
+    let world: PortalWorld
+    let hub: PortalEventHub
+    let streams: PortalEventStreams
+
+    init() throws {
+        world = try PortalWorld()
+        hub = PortalEventHub(database: world.context.database, url: world.context.configuration.databaseURL, heartbeat: 0.1)
+        streams = PortalEventStreams(context: world.context, hub: hub,
+                                     settings: PortalStreamSettings(heartbeat: 0.1, retryMilliseconds: 1500, bounded: true,
+                                                                    boundedRetryMilliseconds: 20_000))
+    }
+
+    deinit { hub.stop() }
+
+    @Test func aBoundedAnswerReplaysWhatWasMissedSaysWhenToComeBackAndEnds() async throws {
+        let cookie = try await world.signIn(world.asha)
+        let before: [Int64] = try world.context.database.withConnectionSync { c in
+            try c.query("SELECT id FROM portal_events WHERE booking_id = $1 ORDER BY id", world.asha.bookingID).map { try $0.decode("id") }
+        }
+        let missed = try world.context.database.withConnectionSync { c in
+            try c.transaction { c in
+                try TimelineRepository.append(c, bookingID: world.asha.bookingID, kind: "vendor", title: "Caterer confirmed", body: "", data: JSONB("{}"))
+            }
+        }
+        let headers = Headers([("Accept", "text/event-stream"), ("Cookie", "roch_portal=\(cookie)"), ("Last-Event-ID", String(before.last!))])
+        let response = await ErrorResponder.respond({ try await self.streams.handle($0) },
+                                                    to: Request(method: "GET", path: "/api/portal-events", headers: headers))
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "text/event-stream; charset=utf-8")
+        let client = StreamClient(response)
+        try await client.waitUntilFinished()   // it ends by itself: no heartbeat, no live wait
+        #expect(client.error == nil)
+        #expect(client.events.map(\.id) == [missed])
+        #expect(client.text.hasPrefix("retry: 20000\n\n"))
+        #expect(client.text.hasSuffix("event: polling\ndata: {\"retry_ms\":20000}\n\n"))
+        #expect(!client.text.contains(": heartbeat"))
+        #expect(hub.count == 0)   // never subscribed: no LISTEN connection for a CGI process
+    }
+
+    @Test func aBoundedAnswerStillNeedsASession() async throws {
+        let headers = Headers([("Accept", "text/event-stream"), ("Cookie", "roch_portal=\(PortalAccess.newSecret())")])
+        let response = await ErrorResponder.respond({ try await self.streams.handle($0) },
+                                                    to: Request(method: "GET", path: "/api/portal-events", headers: headers))
+        #expect(response.status == 401)
+    }
+
+    @Test func theRuntimeDecidesWhetherTheStreamIsBounded() {
+        // CGI (GATEWAY_INTERFACE in the process environment), as fcgiwrap runs it: bounded.
+        #expect(PortalStreamSettings.from(environment: ["GATEWAY_INTERFACE": "CGI/1.1"]).bounded)
+        // A CGI server that streams output and has no small pool (roch serve) says so: long-lived.
+        #expect(!PortalStreamSettings.from(environment: ["GATEWAY_INTERFACE": "CGI/1.1", "ROCH_CGI_STREAMS": "1"]).bounded)
+        // FastCGI responders and roch serve --in-process have no GATEWAY_INTERFACE in their own environment.
+        #expect(!PortalStreamSettings.from(environment: [:]).bounded)
+        #expect(PortalStreamSettings.from(environment: ["PORTAL_SSE_BOUNDED_RETRY_MS": "30000"]).boundedRetryMilliseconds == 30_000)
+        #expect(PortalStreamSettings.from(environment: [:]).boundedRetryMilliseconds == 15_000)
+    }
+}
+
 /// A browser's end of one stream: runs the response body and parses what it writes.
 final class StreamClient: @unchecked Sendable {
     struct Event { let id: Int64; let json: [String: Any] }

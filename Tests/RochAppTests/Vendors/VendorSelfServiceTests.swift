@@ -58,6 +58,9 @@ import Testing
         let page = try await get(token())
         #expect(page.status == 200)
         #expect(page.headers["cache-control"] == "no-store" && page.headers["referrer-policy"] == "no-referrer")
+        // its own CSP lets the site stylesheet in and nothing inline
+        #expect(page.headers["content-security-policy"]?.contains("style-src 'self'") == true)
+        #expect(page.headers["content-security-policy"]?.contains("unsafe-inline") == false)
         #expect(page.text.contains("Caterer: Wedding on"))
         #expect(page.text.contains("menu not confirmed"))
         #expect(page.text.contains("Waiting on you: Decorator"))

@@ -149,7 +149,7 @@ private final class FakeHTTPHandler: ChannelInboundHandler, @unchecked Sendable 
                     var buffer = context.channel.allocator.buffer(capacity: response.body.count)
                     buffer.writeBytes(response.body)
                     context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-                    context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
+                    context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
                         if !keepAlive { context.close(promise: nil) }
                     }
                 }

@@ -185,7 +185,7 @@ private final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendab
             reply(context, "250 2.0.0 Ok")
         case "QUIT":
             let buffer = context.channel.allocator.buffer(string: "221 2.0.0 Bye\r\n")
-            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         default:
             reply(context, "502 5.5.2 Error: command not recognized")
         }

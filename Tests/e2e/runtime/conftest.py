@@ -143,7 +143,7 @@ def cgi_nginx(root, workdir, site, functions_built, processes) -> int:
     wait_for_socket(sock, fw)
     return nginx_on_free_port(processes, d / "nginx", lambda port: render(
         root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=d, FCGIWRAP_SOCKET=sock,
-        LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost") / "roch-cgi.conf")
+        LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log") / "roch-cgi.conf")
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +157,7 @@ def fastcgi_nginx(root, workdir, site, functions_built, processes) -> int:
         wait_for_socket(run / f"{fn}.sock", p)
     return nginx_on_free_port(processes, d / "nginx", lambda port: render(
         root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=run, FCGIWRAP_SOCKET=run / "unused.sock",
-        LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost") / "roch-fastcgi.conf")
+        LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log") / "roch-fastcgi.conf")
 
 
 

@@ -47,7 +47,8 @@ def test_tls_rendering_adds_hsts_only_to_the_tls_server(root, tmp_path):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1",
                     "-keyout", key, "-out", cert], check=True, capture_output=True)
     env = dict(os.environ, TLS_CERT=str(cert), TLS_KEY=str(key), LISTEN="127.0.0.1:8", TLS_LISTEN="127.0.0.1:9",
-               PUBLIC_DIR=str(tmp_path), BIN_DIR=str(tmp_path), RUN_DIR=str(tmp_path))
+               PUBLIC_DIR=str(tmp_path), BIN_DIR=str(tmp_path), RUN_DIR=str(tmp_path),
+               ACCESS_LOG=str(tmp_path / "access.log"))
     subprocess.run([root / "deploy" / "render.sh", tmp_path / "tls"], env=env, check=True, capture_output=True)
     for mode in ("roch-cgi.conf", "roch-fastcgi.conf"):
         text = (tmp_path / "tls" / mode).read_text()

@@ -338,6 +338,12 @@
       setMode("live");
       applyEntry(entry, "stream");
     };
+    // A CGI deployment answers a bounded replay and `polling` instead of holding a process per open
+    // tab: stop the stream (no reconnect loop) and poll the JSON from now on.
+    source.addEventListener("polling", function () {
+      stopStream();
+      startPolling();
+    });
     source.addEventListener("signed_out", function (event) {
       var reason = "revoked";
       try { reason = JSON.parse(event.data).reason; } catch (e) { /* keep the default */ }
