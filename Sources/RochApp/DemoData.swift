@@ -38,7 +38,8 @@ public enum DemoData {
 
 /// Ananya and Rohan's wedding in Udaipur, six weeks away, in active preparation: six vendors, a
 /// dependency chain in which the decorator waits on the caterer's menu and the florist and lighting
-/// wait on the decorator, and one vendor advance paid.
+/// wait on the decorator, and one vendor advance paid; the deposit of a three-part schedule paid,
+/// tasks and audit rows (DemoWeddingOffice.swift).
 enum DemoWedding {
     static let publicID = "demo_wedding_ananya_rohan"
     static let clientPhone = "+919876500001"
@@ -95,9 +96,13 @@ enum DemoWedding {
             (.depositPaid, .activePreparation, BookingEvent.startPreparation.rawValue, "Preparation has started"),
         ]
         for (from, to, event, title) in history {
+            if to == .proposalSent { try sendProposal(c, bookingID: booking, eventDate: eventDate, acceptedOn: today.adding(days: -14)) }
+            if to == .depositPaid { try receiveDeposit(c, bookingID: booking, today: today.adding(days: -12)) }
             try c.execute("""
                 INSERT INTO booking_transitions (booking_id, from_state, to_state, event, actor, note) VALUES ($1, $2, $3, $4, 'demo', 'demo data')
                 """, booking, from?.rawValue, to.rawValue, event)
+            try TeamRepository.audit(c, actor: "demo", action: from == nil ? "booking.created" : "booking.transition", entity: "booking",
+                                     entityID: publicID, details: ["from": from?.rawValue ?? "", "to": to.rawValue, "event": event])
             _ = try TimelineRepository.append(c, bookingID: booking, kind: "status", title: title, body: "")
         }
         var ids: [String: Int64] = [:]
@@ -117,6 +122,7 @@ enum DemoWedding {
             reference: "DEMO-NEFT-0001", note: "Advance for the lawn", recordedBy: "demo"))
         _ = try TimelineRepository.append(c, bookingID: booking, kind: "vendor", title: "Your venue has been confirmed",
                                           body: "Lake Palace Lawns is booked for the sangeet and the wedding.")
+        try addTasks(c, bookingID: booking, coordinatorEmail: coordinatorEmail)
         return "demo wedding added (booking \(publicID), \(vendors.count) vendors; `roch portal-link --phone \(clientPhone)` opens its portal)"
     }
 }

@@ -29,11 +29,10 @@ public enum TeamRepository {
             """, bookingID, title, assigneeRole, assigneeID, dueInHours).first!.decode("id")
     }
 
-    /// Writes one audit row in the caller's transaction.
+    /// Writes one audit row in the caller's transaction (`AuditLogQueries.record`, the one writer).
     public static func audit(_ c: Connection, actor: String, action: String, entity: String, entityID: String?,
                              details: [String: String] = [:]) throws {
-        try c.execute("INSERT INTO audit_log (actor, action, entity, entity_id, details) VALUES ($1, $2, $3, $4, $5::jsonb)",
-                      actor, action, entity, entityID, try JSONB(encoding: details))
+        try AuditLogQueries.record(c, actor: actor, action: action, entity: entity, entityID: entityID, details: details)
     }
 
     static func record(_ row: Row) throws -> StaffMember {
