@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-bin=${BIN_DIR:-$root/.build/release}
+bin=${BENCH_BIN:-$root/.build/release}
 duration=${BENCH_SECONDS:-5}
 conns=${BENCH_CONNECTIONS:-16}
 functions="booking razorpay-webhook whatsapp-webhook portal portal-events admin health"

@@ -4,7 +4,7 @@
 # at or under it. Figures only. Needs DATABASE_URL and release binaries (scripts/bench.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${BIN:-.build/release}
+bin=${BENCH_BIN:-.build/release}  # not $BIN: make exports its own BIN (the debug build)
 N=${NOTIF_BENCH_MESSAGES:-5000}
 LIMITED=${NOTIF_BENCH_LIMITED_MESSAGES:-400}
 RATE=${NOTIF_BENCH_RATE:-80}

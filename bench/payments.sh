@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${PAYMENTS_BENCH_EVENTS:-2000}
 CONCURRENCY=${PAYMENTS_BENCH_CONCURRENCY:-8}
-BIN=${BIN:-.build/release}
+BIN=${BENCH_BIN:-.build/release}  # not $BIN from the environment: make exports its own (the debug build)
 db="bench_payments_$$"
 admin_url=$DATABASE_URL
 url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$admin_url" "$db")

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 streams=${PORTAL_BENCH_STREAMS:-10000}
 updates=${PORTAL_BENCH_UPDATES:-5}
 threads=${PORTAL_BENCH_CLIENT_THREADS:-1}
-bin=${BIN:-.build/release}
+bin=${BENCH_BIN:-.build/release}  # not $BIN: make exports its own BIN (the debug build)
 [ -x "$bin/portal-events" ] && [ -x "$bin/roch-sse-load" ] || { echo "build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server (scripts/bench.sh starts one)}"
 

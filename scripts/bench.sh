@@ -6,7 +6,8 @@
 # goes to bench/results/<date>-<commit>.txt as well as the terminal, so a figure quoted in README.md
 # names the run it came from and anyone can repeat it from a fresh clone. BENCH_RESULT=path overrides
 # the file. A bench that fails is reported at the end (and makes the run exit non-zero) after the
-# others have run.
+# others have run. Benches use .build/release (BENCH_BIN overrides it; not BIN, which make exports
+# as the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +40,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL=$(scripts/pg.sh url "$tmp" "$port")
 fi
 # Every bench makes and migrates its own database beside DATABASE_URL's.
-if ! swift build -c release --static-swift-stdlib 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)' || true; }; then
+if ! swift build -c release --static-swift-stdlib 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)|libFoundationEssentials.a.*mktemp' || true; }; then
   echo "the release build failed" >&2; exit 1
 fi
 
