@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # System packages the project needs (Debian names). `make deps` installs the missing ones.
-APT_PACKAGES := libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev \
+APT_PACKAGES := libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev libssl-dev \
 	postgresql postgresql-contrib nginx-light fcgiwrap chromium chromium-driver hugo wrk \
 	python3-venv openssl systemd
 PY_PACKAGES := selenium==4.27.1 pytest

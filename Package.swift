@@ -60,9 +60,11 @@ var targets: [Target] = [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
+    // The system OpenSSL for the test SMTP sink's STARTTLS (test support only).
+    .systemLibrary(name: "COpenSSL", path: "Tests/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     // Test support: a throwaway database, fake Razorpay / WhatsApp servers, an SMTP sink.
     .target(name: "RochTestSupport", dependencies: [
-        "RochCore", "RochHTTP", "RochStore", "RochApp",
+        "RochCore", "RochHTTP", "RochStore", "RochApp", "COpenSSL",
         .product(name: "Crypto", package: "swift-crypto"),
     ] + nio + [
         .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import RochStore
 
 /// The one place that reads the platform's environment variables (DESIGN.md section 4).
 /// Parsing is pure: give it a dictionary, get every problem at once.
@@ -21,6 +22,9 @@ public struct Configuration: Sendable, Equatable {
     public struct Mail: Sendable, Equatable {
         public var smtpURL: String
         public var from: String
+        /// SMTP_CA_FILE: PEM certificates to trust for the SMTP server instead of the system's (a
+        /// private relay's CA; the tests' throwaway certificate). Verification itself is never off.
+        public var caFile: String? = nil
     }
 
     public var databaseURL: String
@@ -38,6 +42,9 @@ public struct Configuration: Sendable, Equatable {
     public var businessGSTIN: String?
     /// Signs vendors' self-service links (HMAC-SHA256); nil when not configured: no links are issued.
     public var vendorLinkSecret: String?
+    /// WEBHOOK_REJECTED_LIMIT ("count/seconds", default 20/3600): webhook deliveries failing
+    /// verification stored per provider and source address (IPv6: /64) per window; the rest are only counted.
+    public var webhookRejectedLimit = RateLimiter.Limit(hits: 20, windowSeconds: 3_600)
 
     /// Every problem found, one line each, so an operator fixes them in one go.
     public struct Problems: Error, CustomStringConvertible, Equatable {
@@ -116,8 +123,16 @@ public struct Configuration: Sendable, Equatable {
                 problems.append("SMTP_URL must start with smtp:// (STARTTLS) or smtps:// (TLS), e.g. smtps://user:pass@host:465")
             }
             if !Self.looksLikeEmail(v[1]) { problems.append("MAIL_FROM must be an email address, e.g. Roch Events <hello@rochevents.in>") }
-            mail = Mail(smtpURL: v[0], from: v[1])
+            mail = Mail(smtpURL: v[0], from: v[1], caFile: value("SMTP_CA_FILE"))
         } else { mail = nil }
+        if let limit = value("WEBHOOK_REJECTED_LIMIT") {
+            let parts = limit.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, let hits = parts[0], let seconds = parts[1], (0...100_000).contains(hits), (1...86_400 * 7).contains(seconds) {
+                webhookRejectedLimit = .init(hits: hits, windowSeconds: seconds)
+            } else {
+                problems.append("WEBHOOK_REJECTED_LIMIT must be \"count/seconds\" (count 0-100000, seconds 1-604800), e.g. 20/3600, got \(limit.debugDescription)")
+            }
+        }
 
         staffWhatsApp = (value("STAFF_WHATSAPP") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

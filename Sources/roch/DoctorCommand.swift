@@ -32,6 +32,11 @@ struct DoctorCommand: ParsableCommand {
             print("database: \(error)")
             failed = true
         }
+        // The mailer trusts only these certificates for SMTP: a file it cannot read fails every email.
+        if let caFile = configuration.mail?.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            print("email: SMTP_CA_FILE \(caFile.debugDescription) is not a readable file of PEM certificates")
+            failed = true
+        }
         for w in configuration.warnings { print("note: \(w)") }
         if failed { throw ExitCode(1) }
         print("all good")

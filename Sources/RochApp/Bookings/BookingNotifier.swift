@@ -26,18 +26,18 @@ public struct BookingNotifier: Sendable {
         parameters.merge(extra) { _, new in new }
         let deliveries = NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
             .filter { roles?.contains($0.role) ?? true }
-        // The client's copy carries a personal sign-in link (a magic link) wherever the wording links to the portal.
-        var clientParameters = parameters
+        // The client's copy carries a personal sign-in link (a magic link) wherever the wording links
+        // to the portal: the row holds a reference, and the worker mints the link when it sends.
+        var clientLink: PortalLinkReference?
         if let client, extra["portal_link"] == nil, deliveries.contains(where: { $0.role == .client }),
            Self.usesPortalLink(moment, .client) {
-            clientParameters["portal_link"] = try PortalAccess.issueLink(c, clientID: client.id, issuedBy: "moment:\(moment.rawValue)",
-                                                                         lifetime: PortalAccess.momentLinkLifetime,
-                                                                         siteURL: configuration.siteURL)
+            clientLink = PortalLinkReference(clientID: client.id, lifetimeSeconds: Int(PortalAccess.momentLinkLifetime),
+                                             issuedBy: "moment:\(moment.rawValue)")
         }
         let messages = deliveries.map { d in
                 OutboxMessage(idempotencyKey: d.idempotencyKey, moment: moment, bookingID: booking.id, recipientRole: d.role,
                               recipientName: d.name, channel: d.channel == .whatsapp ? .whatsapp : .email, address: d.address,
-                              parameters: d.role == .client ? clientParameters : parameters, dueAt: dueAt, staleAfter: staleAfter)
+                              parameters: parameters, portalLink: d.role == .client ? clientLink : nil, dueAt: dueAt, staleAfter: staleAfter)
             }
         return try OutboxRepository.enqueue(c, messages)
     }
