@@ -11,6 +11,9 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
+/// `make fuzz` (scripts/fuzz.sh) builds with ROCH_FUZZ=1: the libFuzzer targets exist, instrumented.
+let fuzzing = ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1"
+
 var targets: [Target] = [
     // System-library shims (apt packages are installed by `make deps`).
     .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -88,14 +91,22 @@ var targets: [Target] = [
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ] + nio, path: "Tests/RochBench"),
 
+    // What each libFuzzer target checks on one input (Tests/Fuzz/*): shared by the fuzz executables and
+    // RochFuzzReplayTests, which replays every committed seed and crash input in `make test`.
+    .target(name: "RochFuzzChecks", dependencies: ["RochCore", "RochHTTP", "RochSite", "RochIntegrations"],
+            path: "Tests/FuzzChecks", swiftSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
+
     .testTarget(name: "RochCoreTests", dependencies: ["RochCore"]),
+    .testTarget(name: "RochFuzzReplayTests", dependencies: ["RochFuzzChecks"]),
     .testTarget(name: "RochHTTPTests", dependencies: ["RochHTTP", "RochCore"] + nio + [
         .product(name: "NIOEmbedded", package: "swift-nio"),
     ]),
     .testTarget(name: "RochStoreTests", dependencies: ["RochStore", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochSiteTests", dependencies: ["RochSite", "RochCore"]),
     .testTarget(name: "RochDocumentsTests", dependencies: ["RochDocuments", "RochCore"]),
-    .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"]),
+    // Meta's sample webhook bodies are read from the source tree (#filePath), not bundled.
+    .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"],
+                exclude: ["Fixtures"]),
     .testTarget(name: "RochBenchTests", dependencies: ["roch-sse-load", "RochHTTP", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
     .testTarget(name: "RochAppTests", dependencies: [
         "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochDocuments", "RochTestSupport",
@@ -111,14 +122,14 @@ targets += functions.map { name in
 
 // libFuzzer targets exist only when asked for (`make fuzz` sets ROCH_FUZZ=1). Each defines SwiftPM's
 // `<Module>_main` entry and hands over to libFuzzer's driver through FuzzDriver.
-if ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1" {
+if fuzzing {
     // Only the fuzz targets whose directory exists yet (each engineer adds their own).
     let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/Fuzz").path
     let fuzzTargets = ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"]
         .filter { FileManager.default.fileExists(atPath: fuzzRoot + "/" + $0) }
     targets.append(.target(name: "FuzzDriver", path: "Tests/FuzzDriver"))
     targets += fuzzTargets.map { name in
-        .executableTarget(name: name, dependencies: ["FuzzDriver", "RochHTTP", "RochCore", "RochApp", "RochSite", "RochIntegrations"],
+        .executableTarget(name: name, dependencies: ["FuzzDriver", "RochFuzzChecks"],
                           path: "Tests/Fuzz/\(name)",
                           swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
                           linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])
