@@ -1,7 +1,7 @@
 import ArgumentParser
 import RochApp
 
-/// The `roch` command line: build, serve, migrate, doctor, seed, portal-link, worker (and the hidden vendor-bench).
+/// The `roch` command line: build, serve, migrate, doctor, seed, portal-link, worker (and the hidden vendor-bench and dashboard-bench).
 @main
 struct Roch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +15,7 @@ struct Roch: AsyncParsableCommand {
             SeedCommand.self,
             PortalLinkCommand.self,
             VendorBenchCommand.self,
+            DashboardBenchCommand.self,
             WorkerCommand.self,
         ])
 }
