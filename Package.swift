@@ -11,12 +11,18 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
+/// `make fuzz` (scripts/fuzz.sh) builds with ROCH_FUZZ=1: the libFuzzer targets exist, instrumented.
+let fuzzing = ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1"
+
 var targets: [Target] = [
     // System-library shims (apt packages are installed by `make deps`).
     .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
     .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                    providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // QR codes for staff TOTP enrolment, drawn as SVG by the admin function.
+    .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+    .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
 
     // Pure domain: no IO, imports nothing of ours.
     .target(name: "RochCore"),
@@ -43,11 +49,16 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ]),
 
+    // The documents as PDFs (proposals, tax invoices, receipts, credit notes, vouchers): pango + cairo.
+    .target(name: "RochDocuments", dependencies: ["RochCore", "CPangoCairo"]),
+
     // Composition: the functions and the worker.
     .target(name: "RochApp", dependencies: [
-        "RochCore", "RochHTTP", "RochStore", "RochIntegrations",
+        "RochCore", "RochHTTP", "RochStore", "RochIntegrations", "RochDocuments", "CQRencode",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
+        // the admin function's server-rendered pages (templates in site/admin)
+        .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ] + nio),
@@ -57,14 +68,16 @@ var targets: [Target] = [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
+    // The system OpenSSL for the test SMTP sink's STARTTLS (test support only).
+    .systemLibrary(name: "COpenSSL", path: "Tests/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     // Test support: a throwaway database, fake Razorpay / WhatsApp servers, an SMTP sink.
     .target(name: "RochTestSupport", dependencies: [
-        "RochCore", "RochHTTP", "RochStore", "RochApp",
+        "RochCore", "RochHTTP", "RochStore", "RochApp", "COpenSSL",
         .product(name: "Crypto", package: "swift-crypto"),
     ] + nio + [
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-    ], path: "Tests/RochTestSupport"),
+    ], path: "Tests/RochTestSupport", exclude: ["S3/s3_server.py"]),
     // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
     .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
     // The load client of bench/portal.sh (`roch-sse-load`): N portal event streams over FastCGI or HTTP.
@@ -75,16 +88,25 @@ var targets: [Target] = [
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ] + nio, path: "Tests/RochBench"),
 
+    // What each libFuzzer target checks on one input (Tests/Fuzz/*): shared by the fuzz executables and
+    // RochFuzzReplayTests, which replays every committed seed and crash input in `make test`.
+    .target(name: "RochFuzzChecks", dependencies: ["RochCore", "RochHTTP", "RochSite", "RochIntegrations"],
+            path: "Tests/FuzzChecks", swiftSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
+
     .testTarget(name: "RochCoreTests", dependencies: ["RochCore"]),
+    .testTarget(name: "RochFuzzReplayTests", dependencies: ["RochFuzzChecks"]),
     .testTarget(name: "RochHTTPTests", dependencies: ["RochHTTP", "RochCore"] + nio + [
         .product(name: "NIOEmbedded", package: "swift-nio"),
     ]),
     .testTarget(name: "RochStoreTests", dependencies: ["RochStore", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochSiteTests", dependencies: ["RochSite", "RochCore"]),
-    .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"]),
+    .testTarget(name: "RochDocumentsTests", dependencies: ["RochDocuments", "RochCore"]),
+    // Meta's sample webhook bodies are read from the source tree (#filePath), not bundled.
+    .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"],
+                exclude: ["Fixtures"]),
     .testTarget(name: "RochBenchTests", dependencies: ["roch-sse-load", "RochHTTP", .product(name: "NIOEmbedded", package: "swift-nio")] + nio),
     .testTarget(name: "RochAppTests", dependencies: [
-        "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochTestSupport",
+        "RochApp", "RochHTTP", "RochStore", "RochCore", "RochIntegrations", "RochDocuments", "RochTestSupport",
         // the portal's contract test reads docs/portal-api.yaml; its access tests hash with SHA-256
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -97,14 +119,14 @@ targets += functions.map { name in
 
 // libFuzzer targets exist only when asked for (`make fuzz` sets ROCH_FUZZ=1). Each defines SwiftPM's
 // `<Module>_main` entry and hands over to libFuzzer's driver through FuzzDriver.
-if ProcessInfo.processInfo.environment["ROCH_FUZZ"] == "1" {
+if fuzzing {
     // Only the fuzz targets whose directory exists yet (each engineer adds their own).
     let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/Fuzz").path
     let fuzzTargets = ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"]
         .filter { FileManager.default.fileExists(atPath: fuzzRoot + "/" + $0) }
     targets.append(.target(name: "FuzzDriver", path: "Tests/FuzzDriver"))
     targets += fuzzTargets.map { name in
-        .executableTarget(name: name, dependencies: ["FuzzDriver", "RochHTTP", "RochCore", "RochApp", "RochSite", "RochIntegrations"],
+        .executableTarget(name: name, dependencies: ["FuzzDriver", "RochFuzzChecks"],
                           path: "Tests/Fuzz/\(name)",
                           swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
                           linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])

@@ -8,15 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${PAYMENTS_BENCH_EVENTS:-2000}
 CONCURRENCY=${PAYMENTS_BENCH_CONCURRENCY:-8}
-BIN=${BIN:-.build/release}
+BIN=${BENCH_BIN:-.build/release}  # not $BIN from the environment: make exports its own (the debug build)
 db="bench_payments_$$"
 admin_url=$DATABASE_URL
 url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$admin_url" "$db")
 psql -X -q "$admin_url" -c "CREATE DATABASE $db" >/dev/null
 pid=""
+tmp=$(mktemp -d /tmp/roch-bench-pay.XXXXXX)
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
 }
 trap cleanup EXIT
 DATABASE_URL=$url "$BIN/roch" migrate >/dev/null
@@ -38,19 +40,19 @@ INSERT INTO payment_links (milestone_id, attempt, reference_id, razorpay_link_id
   FROM generate_series(1, $N) g;
 SQL
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sock=$tmp/razorpay-webhook.sock  # a Unix socket: no port to pick (and race for)
 DATABASE_URL=$url SITE_URL=https://rochevents.test RAZORPAY_KEY_ID=rzp_test_Bench0000001 RAZORPAY_KEY_SECRET=bench_key \
   RAZORPAY_WEBHOOK_SECRET=bench_webhook_secret STAFF_WHATSAPP=+919820099999 ROCH_DB_POOL=16 \
-  "$BIN/razorpay-webhook" --fastcgi "127.0.0.1:$port" 2>/dev/null &
+  "$BIN/razorpay-webhook" --fastcgi "unix:$sock" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 
-python3 - "$port" "$N" "$CONCURRENCY" "$url" <<'PY'
+python3 - "$sock" "$N" "$CONCURRENCY" "$url" <<'PY'
 import concurrent.futures, hashlib, hmac, json, subprocess, sys, time
 sys.path.insert(0, "Tests/e2e")
 import fastcgi_client as fcgi
 
-port, n, concurrency, url = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+sock, n, concurrency, url = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 secret = b"bench_webhook_secret"
 
 def event(i):
@@ -69,7 +71,7 @@ events = [event(i) for i in range(1, n + 1)]
 def send(item):
     body, headers = item
     params = fcgi.cgi_params("POST", "/api/razorpay-webhook", body, "application/json", "52.66.0.1", headers=headers)
-    status, _, out, _ = fcgi.request(("127.0.0.1", port), params, body)
+    status, _, out, _ = fcgi.request(sock, params, body)
     return status
 
 def run(label):

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 streams=${PORTAL_BENCH_STREAMS:-10000}
 updates=${PORTAL_BENCH_UPDATES:-5}
 threads=${PORTAL_BENCH_CLIENT_THREADS:-1}
-bin=.build/release
+bin=${BENCH_BIN:-.build/release}  # not $BIN: make exports its own BIN (the debug build)
 [ -x "$bin/portal-events" ] && [ -x "$bin/roch-sse-load" ] || { echo "build first: swift build -c release --static-swift-stdlib" >&2; exit 1; }
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server (scripts/bench.sh starts one)}"
 
@@ -55,12 +55,19 @@ kill "$responder" 2>/dev/null; wait "$responder" 2>/dev/null || true
 responder=""
 
 # The same through the dev server: `roch serve --in-process` (HTTP, the handlers in its process).
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# --port 0: the server binds a free port and prints it (nothing to pick, nothing to race for).
 mkdir -p "$work/public"
 DATABASE_URL="$url" SITE_URL=http://127.0.0.1 ROCH_DB_POOL=8 PORTAL_SSE_HEARTBEAT_SECONDS=15 \
-  "$bin/roch" serve --in-process --port "$port" --dir "$work/public" --functions-dir "$bin" 2>"$work/serve.log" &
+  "$bin/roch" serve --in-process --port 0 --dir "$work/public" --functions-dir "$bin" >"$work/serve.out" 2>"$work/serve.log" &
 responder=$!
-for _ in $(seq 200); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" 2>/dev/null && break; sleep 0.05; done
+port=""
+for _ in $(seq 200); do
+  port=$(sed -n 's|^roch serve: http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
+  [ -n "$port" ] && break
+  kill -0 "$responder" 2>/dev/null || break
+  sleep 0.05
+done
+[ -n "$port" ] || { echo "roch serve did not start: $(cat "$work/serve.log")" >&2; exit 1; }
 "$bin/roch-sse-load" --http "127.0.0.1:$port" --pid "$responder" --cookie "$secret" \
   --database-url "$url" --booking "$booking" --last-event-id "$last" --streams "$streams" --updates "$updates" \
   --threads "$threads" --label "dev server (roch serve --in-process)"

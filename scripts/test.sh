@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 tmp=$(mktemp -d /tmp/roch-test.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() {
   scripts/pg.sh stop "$tmp" || true
   rm -rf "$tmp"
@@ -14,7 +13,14 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${DATABASE_URL:-}" ]; then
-  PG_FSYNC=off scripts/pg.sh start "$tmp" "$port"
+  # PostgreSQL cannot be told to pick its own port: take a free one, and another if someone else
+  # bound it between the check and the start.
+  started=""
+  for _ in 1 2 3 4 5; do
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    if PG_FSYNC=off scripts/pg.sh start "$tmp" "$port" 2>"$tmp/pg-start.err"; then started=1; break; fi
+  done
+  [ -n "$started" ] || { cat "$tmp/pg-start.err" >&2; echo "could not start PostgreSQL" >&2; exit 1; }
   export DATABASE_URL=$(scripts/pg.sh url "$tmp" "$port")
 fi
 echo "test database: $DATABASE_URL"

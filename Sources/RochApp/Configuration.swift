@@ -1,4 +1,7 @@
 import Foundation
+import RochCore
+import RochIntegrations
+import RochStore
 
 /// The one place that reads the platform's environment variables (DESIGN.md section 4).
 /// Parsing is pure: give it a dictionary, get every problem at once.
@@ -21,6 +24,9 @@ public struct Configuration: Sendable, Equatable {
     public struct Mail: Sendable, Equatable {
         public var smtpURL: String
         public var from: String
+        /// SMTP_CA_FILE: PEM certificates to trust for the SMTP server instead of the system's (a
+        /// private relay's CA; the tests' throwaway certificate). Verification itself is never off.
+        public var caFile: String? = nil
     }
 
     public var databaseURL: String
@@ -38,6 +44,30 @@ public struct Configuration: Sendable, Equatable {
     public var businessGSTIN: String?
     /// Signs vendors' self-service links (HMAC-SHA256); nil when not configured: no links are issued.
     public var vendorLinkSecret: String?
+    /// The hour the 48 h event reminder is timed against while a booking has no agreed start time
+    /// (EVENT_DEFAULT_START_TIME, "HH:MM" in Asia/Kolkata, default 10:00; see ReminderPlan).
+    public var eventDefaultStartTime: TimeOfDay
+    public static let defaultEventStartTime = TimeOfDay(hour: 10, minute: 0)!
+    /// A staff session ends after this long without a request (ROCH_STAFF_IDLE_MINUTES, default 180).
+    public var staffSessionIdle: TimeInterval
+    /// A staff session ends this long after sign-in whatever happens (ROCH_STAFF_ABSOLUTE_HOURS, default 12).
+    public var staffSessionAbsolute: TimeInterval
+    /// Where issued documents are kept (DOCUMENTS_URL; default `.data/documents` under the working directory).
+    public var documents: DocumentStorage
+    /// The number prefix of each kind of document (DOCUMENT_SERIES).
+    public var documentSeries: DocumentSeries
+
+    /// Where issued documents' bytes live.
+    public enum DocumentStorage: Sendable, Equatable {
+        case local(directory: String)
+        case s3(S3DocumentStore.Settings)
+    }
+
+    /// The development default: beside the private database under .data/.
+    public static let defaultDocumentsDirectory = ".data/documents"
+    /// WEBHOOK_REJECTED_LIMIT ("count/seconds", default 20/3600): webhook deliveries failing
+    /// verification stored per provider and source address (IPv6: /64) per window; the rest are only counted.
+    public var webhookRejectedLimit = RateLimiter.Limit(hits: 20, windowSeconds: 3_600)
 
     /// Every problem found, one line each, so an operator fixes them in one go.
     public struct Problems: Error, CustomStringConvertible, Equatable {
@@ -116,8 +146,16 @@ public struct Configuration: Sendable, Equatable {
                 problems.append("SMTP_URL must start with smtp:// (STARTTLS) or smtps:// (TLS), e.g. smtps://user:pass@host:465")
             }
             if !Self.looksLikeEmail(v[1]) { problems.append("MAIL_FROM must be an email address, e.g. Roch Events <hello@rochevents.in>") }
-            mail = Mail(smtpURL: v[0], from: v[1])
+            mail = Mail(smtpURL: v[0], from: v[1], caFile: value("SMTP_CA_FILE"))
         } else { mail = nil }
+        if let limit = value("WEBHOOK_REJECTED_LIMIT") {
+            let parts = limit.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, let hits = parts[0], let seconds = parts[1], (0...100_000).contains(hits), (1...86_400 * 7).contains(seconds) {
+                webhookRejectedLimit = .init(hits: hits, windowSeconds: seconds)
+            } else {
+                problems.append("WEBHOOK_REJECTED_LIMIT must be \"count/seconds\" (count 0-100000, seconds 1-604800), e.g. 20/3600, got \(limit.debugDescription)")
+            }
+        }
 
         staffWhatsApp = (value("STAFF_WHATSAPP") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -135,8 +173,79 @@ public struct Configuration: Sendable, Equatable {
             }
             vendorLinkSecret = secret
         } else { vendorLinkSecret = nil }
+        eventDefaultStartTime = Self.defaultEventStartTime
+        if let text = value("EVENT_DEFAULT_START_TIME") {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, parts.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isASCII) }),
+               let h = Int(parts[0]), let m = Int(parts[1]), let time = TimeOfDay(hour: h, minute: m) {
+                eventDefaultStartTime = time
+            } else {
+                problems.append("EVENT_DEFAULT_START_TIME must be a time of day HH:MM in India time (e.g. 10:00 or 18:30), got \(text.debugDescription)")
+            }
+        }
+
+        func whole(_ key: String, default fallback: Int, range: ClosedRange<Int>, unit: String) -> Int {
+            guard let v = value(key) else { return fallback }
+            guard let n = Int(v), range.contains(n) else {
+                problems.append("\(key) must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound), got \(v.debugDescription)")
+                return fallback
+            }
+            return n
+        }
+        staffSessionIdle = TimeInterval(whole("ROCH_STAFF_IDLE_MINUTES", default: 180, range: 1...24 * 60, unit: "minutes") * 60)
+        staffSessionAbsolute = TimeInterval(whole("ROCH_STAFF_ABSOLUTE_HOURS", default: 12, range: 1...24 * 7, unit: "hours") * 3600)
+
+        documents = Self.documentStorage(value("DOCUMENTS_URL"), accessKey: value("S3_ACCESS_KEY_ID"), secret: value("S3_SECRET_ACCESS_KEY"),
+                                         problems: &problems)
+        switch DocumentSeries.parse(value("DOCUMENT_SERIES") ?? "") {
+        case .success(let series): documentSeries = series
+        case .failure(let error):
+            problems += error.problems.map { "DOCUMENT_SERIES: \($0)" }
+            documentSeries = DocumentSeries()
+        }
 
         if !problems.isEmpty { throw Problems(problems: problems) }
+    }
+
+    /// `file:///var/lib/roch/documents` or `s3://BUCKET/PREFIX?region=ap-south-1&endpoint=https://...`
+    /// (region defaults to ap-south-1; no endpoint means AWS itself) with both S3 keys set.
+    static func documentStorage(_ text: String?, accessKey: String?, secret: String?, problems: inout [String]) -> DocumentStorage {
+        guard let text else { return .local(directory: defaultDocumentsDirectory) }
+        let example = "e.g. file:///var/lib/roch/documents or s3://roch-documents/issued?region=ap-south-1"
+        guard let url = URLComponents(string: text), let scheme = url.scheme else {
+            problems.append("DOCUMENTS_URL must be a file:// or s3:// URL (\(example)), got \(text.debugDescription)")
+            return .local(directory: defaultDocumentsDirectory)
+        }
+        switch scheme {
+        case "file":
+            guard url.path.hasPrefix("/"), (url.host ?? "").isEmpty else {
+                problems.append("DOCUMENTS_URL file:// needs an absolute path with three slashes, e.g. file:///var/lib/roch/documents")
+                return .local(directory: defaultDocumentsDirectory)
+            }
+            return .local(directory: url.path)
+        case "s3":
+            let bucket = url.host ?? ""
+            let validBucket = (3...63).contains(bucket.count)
+                && bucket.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "." }
+            if !validBucket { problems.append("DOCUMENTS_URL names bucket \(bucket.debugDescription): S3 bucket names are 3-63 lowercase letters, digits, '-' or '.'") }
+            let query = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+            let region = query["region"].flatMap { $0.isEmpty ? nil : $0 } ?? "ap-south-1"
+            var endpoint: String? = nil
+            if let e = query["endpoint"] {
+                if let u = URL(string: e), ["http", "https"].contains(u.scheme ?? ""), u.host != nil { endpoint = e } else {
+                    problems.append("DOCUMENTS_URL endpoint must be an http(s) URL of an S3-compatible service, got \(e.debugDescription)")
+                }
+            }
+            if accessKey == nil || secret == nil {
+                problems.append("DOCUMENTS_URL is an s3:// URL: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY too")
+            }
+            let prefix = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+            return .s3(S3DocumentStore.Settings(bucket: bucket, prefix: prefix, region: region, endpoint: endpoint,
+                                                accessKeyID: accessKey ?? "", secretAccessKey: secret ?? ""))
+        default:
+            problems.append("DOCUMENTS_URL must be a file:// or s3:// URL (\(example)), got \(text.debugDescription)")
+            return .local(directory: defaultDocumentsDirectory)
+        }
     }
 
     /// Notes for `roch doctor`: what runs in degraded mode because it is not configured.
@@ -148,6 +257,9 @@ public struct Configuration: Sendable, Equatable {
         if vendorLinkSecret == nil { w.append("VENDOR_LINK_SECRET is not set: vendors get no self-service links (set it to `openssl rand -hex 32`)") }
         if staffWhatsApp.isEmpty { w.append("STAFF_WHATSAPP is empty: team notifications go by email only") }
         if businessGSTIN == nil { w.append("BUSINESS_GSTIN is not set: receipts say 'GSTIN not configured'") }
+        if documents == .local(directory: Self.defaultDocumentsDirectory) {
+            w.append("DOCUMENTS_URL is not set: documents are kept under .data/documents in the working directory (production: file:///var/lib/roch/documents or s3://...)")
+        }
         return w
     }
 

@@ -14,10 +14,10 @@ public enum DemoData {
     }
 
     public static let team: [StaffMember] = [
-        StaffMember(email: "riya@rochevents.in", name: "Riya Sharma", phone: "+919820012345", role: "admin"),
+        StaffMember(email: "riya@rochevents.in", name: "Riya Sharma", phone: "+919820012345", role: "owner"),
         StaffMember(email: "arjun@rochevents.in", name: "Arjun Mehta", phone: "+919820023456", role: "coordinator"),
         StaffMember(email: "kavya@rochevents.in", name: "Kavya Iyer", phone: "+919820034567", role: "coordinator"),
-        StaffMember(email: "sahil@rochevents.in", name: "Sahil Khan", phone: "+919820045678", role: "team"),
+        StaffMember(email: "sahil@rochevents.in", name: "Sahil Khan", phone: "+919820045678", role: "accounts"),
     ]
 
     /// Loads the demo data and returns a one-line summary.

@@ -8,7 +8,7 @@ public enum FunctionRegistry {
         .whatsappWebhook,
         .portal,
         .portalEvents,
-        .placeholder("admin"),
+        .admin,
         .health,
         .vendor,
     ]

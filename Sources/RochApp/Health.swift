@@ -19,17 +19,44 @@ extension FunctionDefinition {
     }
 }
 
-/// `GET /api/health`: 200 when the database answers and every migration is applied, 503 otherwise,
-/// with the report either way (load balancers look at the status, people at the body).
-enum HealthStatus {
+/// `GET /api/health`: 200 when the database answers and every migration is applied, 503 otherwise.
+/// The answer is public, so it says only that: what failed (connection errors name hosts, users and
+/// files) goes to the log (stderr, the web server's error log) and to `roch doctor`.
+public enum HealthStatus {
+    /// What anyone may see.
+    struct PublicAnswer: Encodable {
+        let status: String
+        let message: String?
+    }
+
+    static let unhealthyMessage = "The service is not ready. Its operators can see why in the log or with `roch doctor`."
+
     static func response() async throws -> Response {
-        let report: HealthReport
+        let context: AppContext
         do {
-            report = await HealthCheck.run(try AppContext.shared())
+            context = try AppContext.shared()
         } catch {
-            report = HealthReport(status: "unhealthy", database: "not configured: \(error)", migrationsApplied: 0, migrationsPending: [])
+            return try logged(HealthReport(status: "unhealthy", database: "not configured: \(error)", migrationsApplied: 0, migrationsPending: []))
         }
-        var response = try Response.json(report, status: report.isHealthy ? 200 : 503)
+        return try await response(context: context)
+    }
+
+    /// The answer for this context's database (tests pass their own; the function passes the process's).
+    public static func response(context: AppContext) async throws -> Response {
+        try logged(await HealthCheck.run(context))
+    }
+
+    /// Writes what failed to stderr (the web server's error log), then answers publicly.
+    static func logged(_ report: HealthReport) throws -> Response {
+        if !report.isHealthy { log("health: unhealthy: \(report.lines.joined(separator: "; "))") }
+        return try response(for: report)
+    }
+
+    /// The public answer for a report: its status and, when unhealthy, a generic message; never the details.
+    public static func response(for report: HealthReport) throws -> Response {
+        let answer = report.isHealthy ? PublicAnswer(status: "ok", message: nil)
+                                      : PublicAnswer(status: "unhealthy", message: unhealthyMessage)
+        var response = try Response.json(answer, status: report.isHealthy ? 200 : 503)
         response.headers.set("Cache-Control", "no-store")
         return response
     }

@@ -1,7 +1,8 @@
 import Foundation
 import RochStore
 
-/// What `GET /api/health` and `roch doctor` report: is the database reachable, is the schema current.
+/// What the health check found: is the database reachable, is the schema current. `roch doctor` prints it;
+/// `GET /api/health` answers only its status (`HealthStatus`).
 public struct HealthReport: Sendable, Codable, Equatable {
     public var status: String            // "ok" or "unhealthy"
     public var database: String          // "ok" or the error
@@ -9,6 +10,16 @@ public struct HealthReport: Sendable, Codable, Equatable {
     public var migrationsPending: [String]
 
     public var isHealthy: Bool { status == "ok" }
+
+    /// The details for operators (`roch doctor`, the log), one line per check; never sent to the public.
+    public var lines: [String] {
+        // Without a database answer there is nothing to say about migrations.
+        guard database == "ok" else { return ["database: \(database)"] }
+        let migrations = migrationsPending.isEmpty
+            ? "migrations: \(migrationsApplied) applied, none pending"
+            : "migrations: pending \(migrationsPending.joined(separator: ", ")) — run `roch migrate`"
+        return ["database: ok", migrations]
+    }
 
     enum CodingKeys: String, CodingKey {
         case status, database

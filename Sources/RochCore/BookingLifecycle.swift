@@ -31,6 +31,7 @@ public enum BookingLifecycle {
             from: .discussion, event: .sendProposal, to: .proposalSent,
             guards: [.onlyBy(.teamMember), .requiresCoordinator, .requiresProposal],
             actions: [
+                .markProposalSent,
                 .notify(.proposalSent),
                 .issueDepositPaymentLink,
                 .createTask(TaskTemplate(title: "Follow up on the proposal", dueInHours: 72, assignee: .coordinator)),
@@ -72,8 +73,9 @@ public enum BookingLifecycle {
             ]),
     ] + cancellations
 
-    /// Cancel is allowed from every non-final state. Once money has been taken (deposit paid
-    /// onwards) the accounts team gets a refund task and the coordinator releases the vendors.
+    /// Cancel is allowed from every non-final state. Once payment links exist (proposal sent
+    /// onwards) they are cancelled at Razorpay. Once money has been taken (deposit paid onwards)
+    /// the accounts team gets a refund task and the coordinator releases the vendors.
     private static let cancellations: [BookingTransition] = BookingState.allCases.filter { !$0.isFinal }.map { from in
         var actions: [BookingAction] = [
             .notify(.bookingCancelled),
@@ -82,6 +84,9 @@ public enum BookingLifecycle {
                 title: "Booking cancelled",
                 body: "This booking has been cancelled. Your coordinator will contact you about any next steps.")),
         ]
+        if from == .proposalSent || from == .depositPaid || from == .activePreparation {
+            actions.append(.cancelPaymentLinks)
+        }
         if from == .depositPaid || from == .activePreparation {
             actions.append(.createTask(TaskTemplate(title: "Settle refund per the cancellation terms", dueInHours: 72, assignee: .accounts)))
             actions.append(.createTask(TaskTemplate(title: "Release booked vendors", dueInHours: 48, assignee: .coordinator)))

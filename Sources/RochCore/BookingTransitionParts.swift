@@ -63,6 +63,13 @@ public enum BookingAction: Sendable, Hashable, Codable {
     case scheduleReminders
     /// Drop every pending reminder for the booking.
     case cancelReminders
+    /// Mark the booking's current draft proposal `sent` (with `sent_at`), so the client sees it in
+    /// the portal; its total and link become the moment's `total_amount` and `proposal_link`.
+    /// Listed before `.notify` so the message can carry them.
+    case markProposalSent
+    /// Cancel the booking's Payment Links that can still be paid; the worker calls Razorpay
+    /// (`cancel_payment_links` job), and a payment that slips through is flagged.
+    case cancelPaymentLinks
 }
 
 /// A task the team is given by a transition.

@@ -21,6 +21,8 @@ public enum NotificationCatalogue {
         .bookingCancelled: ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "admin_link"],
         .portalLinkRequested: ["client_name", "portal_link", "link_expiry"],
         .deliveryFailed: ["client_name", "failed_moment", "failed_recipient", "failure_reason", "admin_link"],
+        .paymentFailed: ["client_name", "milestone_label", "amount", "due_date", "failure_reason", "payment_link"],
+        .startTimeMissing: ["client_name", "event_type", "event_date", "venue", "admin_link"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -155,5 +157,14 @@ public enum NotificationCatalogue {
               "Message not delivered: {{failed_moment}} to {{failed_recipient}} ({{client_name}}). Reason: {{failure_reason}}. Please contact them another way: {{admin_link}}",
               subject: "Not delivered: {{failed_moment}} to {{failed_recipient}}",
               email: "A message could not be delivered and will not be retried.\n\nMessage: {{failed_moment}}\nTo: {{failed_recipient}}\nBooking: {{client_name}}\nReason: {{failure_reason}}\n\nPlease reach them another way: {{admin_link}}"),
+
+        entry(.paymentFailed, .client, whatsApp: ["client_name", "amount", "milestone_label", "failure_reason", "payment_link"],
+              "Hello {{client_name}}, your payment of {{amount}} towards your {{milestone_label}} did not go through ({{failure_reason}}). You can try again securely here: {{payment_link}}",
+              subject: "Your payment of {{amount}} did not go through",
+              email: "Hello {{client_name}},\n\nYour payment of {{amount}} towards your {{milestone_label}} did not go through: {{failure_reason}}.\n\nYou can try again by UPI, card or net banking here:\n\n{{payment_link}}\n\nThe {{milestone_label}} is due on {{due_date}}. If any money left your account for the failed attempt, your bank returns it automatically within 5-7 working days."),
+        entry(.startTimeMissing, .coordinator, whatsApp: ["client_name", "event_type", "event_date", "admin_link"],
+              "No start time is set for {{client_name}}'s {{event_type}} on {{event_date}}. Please agree it with the client and set it so the event reminders carry it: {{admin_link}}",
+              subject: "Start time needed: {{client_name}}, {{event_date}}",
+              email: "{{client_name}}'s {{event_type}} on {{event_date}} at {{venue}} has no start time yet.\n\nThe 48-hour reminder will say the time is still to be confirmed, and the 2-hour reminder cannot be sent without it. Please agree the start time with the client and set it on the booking: {{admin_link}}"),
     ]
 }

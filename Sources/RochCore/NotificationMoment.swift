@@ -17,6 +17,11 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     case portalLinkRequested = "portal_link_requested"
     /// A message could not be delivered (permanent failure): the team is told once per cause and booking.
     case deliveryFailed = "delivery_failed"
+    /// A client's payment attempt failed (`payment.failed`): they get a fresh way to pay.
+    case paymentFailed = "payment_failed"
+    /// A confirmed booking has no agreed start time: the coordinator is asked to agree it before
+    /// the event reminders need it (ReminderPlan).
+    case startTimeMissing = "start_time_missing"
 }
 
 /// Who receives a message for a moment.

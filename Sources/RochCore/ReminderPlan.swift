@@ -7,6 +7,38 @@ import Foundation
 public struct ReminderPlan: Sendable, Equatable, Codable {
     public let reminders: [PlannedReminder]
 
+    /// What a message says for the time while the start time is not agreed
+    /// ("Sunday, 14 February 2027 at a start time still to be confirmed").
+    public static let unconfirmedStartWording = "a start time still to be confirmed"
+
+    /// The plan when the start time may not be agreed yet (nothing sets it until the staff side does).
+    /// - With a start time: exactly `make(eventDate:startTime:unpaidMilestones:)`.
+    /// - Without one: the 48 h reminder is planned against `defaultStartTime` on the event date
+    ///   (India time; its key marks the time as assumed, so agreeing a time later replaces it and
+    ///   its message says the time is still to be confirmed); the 2 h reminder is not planned (two
+    ///   hours before a guessed time is wrong); instead `start_time_missing` asks the coordinator
+    ///   (the team when there is none) to agree the time, 72 h before the assumed start (a day
+    ///   before the 48 h reminder), still useful until 2 h before the assumed start.
+    public static func make(eventDate: CalendarDay, startTime: TimeOfDay?, defaultStartTime: TimeOfDay,
+                            unpaidMilestones: [ReminderMilestone]) -> ReminderPlan {
+        if let startTime { return make(eventDate: eventDate, startTime: startTime, unpaidMilestones: unpaidMilestones) }
+        let assumedStart = IST.instant(eventDate, defaultStartTime)
+        var reminders = make(eventDate: eventDate, startTime: defaultStartTime, unpaidMilestones: unpaidMilestones).reminders
+            .compactMap { r -> PlannedReminder? in
+                switch r.kind {
+                case .eventReminder2h, .startTimeMissing: return nil
+                case .eventReminder48h:
+                    return PlannedReminder(kind: r.kind, dueAt: r.dueAt, staleAfter: r.staleAfter, milestoneSequence: nil,
+                                           key: r.key + "-unconfirmed", startTimeAssumed: true)
+                case .paymentDueSoon, .paymentOverdue: return r
+                }
+            }
+        reminders.append(PlannedReminder(kind: .startTimeMissing, dueAt: assumedStart.addingTimeInterval(-72 * 3_600),
+                                         staleAfter: 70 * 3_600, milestoneSequence: nil, key: "start_time_missing:\(eventDate)"))
+        reminders.sort { ($0.dueAt, $0.kind.order, $0.milestoneSequence ?? 0) < ($1.dueAt, $1.kind.order, $1.milestoneSequence ?? 0) }
+        return ReminderPlan(reminders: reminders)
+    }
+
     /// Reminders in `dueAt` order (ties: event reminders first, then by milestone sequence).
     /// - `event_reminder_48h`: 48 h before the start (event date + start time, India), stale
     ///   24 h later (a "two days to go" message sent less than a day before is wrong).
@@ -63,12 +95,15 @@ public enum ReminderKind: String, Sendable, Codable, CaseIterable {
     case eventReminder2h = "event_reminder_2h"
     case paymentDueSoon = "payment_due_soon"
     case paymentOverdue = "payment_overdue"
+    /// No start time is agreed: the coordinator is asked to agree it (the 2 h reminder needs it).
+    case startTimeMissing = "start_time_missing"
 
     public var moment: NotificationMoment {
         switch self {
         case .eventReminder48h: return .eventReminder48h
         case .eventReminder2h: return .eventReminder2h
         case .paymentDueSoon, .paymentOverdue: return .paymentDueReminder
+        case .startTimeMissing: return .startTimeMissing
         }
     }
 
@@ -78,6 +113,7 @@ public enum ReminderKind: String, Sendable, Codable, CaseIterable {
         case .eventReminder48h, .eventReminder2h: return [.client, .coordinator]
         case .paymentDueSoon: return [.client]
         case .paymentOverdue: return [.client, .team]
+        case .startTimeMissing: return [.coordinator]
         }
     }
 
@@ -89,6 +125,7 @@ public enum ReminderKind: String, Sendable, Codable, CaseIterable {
         case .eventReminder2h: return "2-hour event reminder"
         case .paymentDueSoon: return "payment due reminder"
         case .paymentOverdue: return "payment overdue reminder"
+        case .startTimeMissing: return "request to agree the start time"
         }
     }
 }
@@ -103,6 +140,19 @@ public struct PlannedReminder: Sendable, Equatable, Codable {
     public let milestoneSequence: Int?
     /// Stable per booking for unchanged facts: use it (with the booking id) as the outbox key.
     public let key: String
+    /// An event reminder timed against the default start hour because no start time is agreed:
+    /// its message says the time is still to be confirmed.
+    public let startTimeAssumed: Bool
+
+    public init(kind: ReminderKind, dueAt: Date, staleAfter: TimeInterval, milestoneSequence: Int?, key: String,
+                startTimeAssumed: Bool = false) {
+        self.kind = kind
+        self.dueAt = dueAt
+        self.staleAfter = staleAfter
+        self.milestoneSequence = milestoneSequence
+        self.key = key
+        self.startTimeAssumed = startTimeAssumed
+    }
 
     public var moment: NotificationMoment { kind.moment }
     public var staleAt: Date { dueAt.addingTimeInterval(staleAfter) }

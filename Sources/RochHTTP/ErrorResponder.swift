@@ -3,9 +3,15 @@ import Foundation
 /// The one mapping from a thrown error to a response: JSON for API clients, a small HTML page for browsers.
 /// Unknown errors become a generic 500; their detail goes to stderr only.
 public enum ErrorResponder {
-    /// Runs `handler`, turning any thrown error into a response.
+    /// Runs `handler`, turning any thrown error into a response. Every runtime comes through here, so this
+    /// is where a NUL byte in the request line or a header is refused before any function sees it.
     public static func respond(_ handler: Handler, to request: Request) async -> Response {
-        do { return try await handler(request) } catch { return response(for: error, request: request) }
+        do {
+            try NULBytes.check(request)
+            return try await handler(request)
+        } catch {
+            return response(for: error, request: request)
+        }
     }
 
     public static func response(for error: Error, request: Request?) -> Response {

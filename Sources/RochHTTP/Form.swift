@@ -6,7 +6,8 @@ public struct FormData: Sendable, Equatable {
     public init(pairs: [(name: String, value: String)] = []) { self.pairs = pairs }
 
     /// Parses `a=1&b=x+y&a=2`. `+` is a space; `%XX` escapes are decoded as UTF-8.
-    /// An invalid escape or invalid UTF-8 throws 400 `invalid_form` rather than guessing.
+    /// An invalid escape or invalid UTF-8 throws 400 `invalid_form` rather than guessing; a NUL byte
+    /// (`%00`) throws 400 `nul_byte` naming the field (PostgreSQL cannot store it).
     public init(parsing text: String) throws { try self.init(parsing: Array(text.utf8)) }
 
     public init(parsing bytes: [UInt8]) throws {
@@ -16,6 +17,7 @@ public struct FormData: Sendable, Equatable {
             let name = try FormData.decodeComponent(eq.map { part[part.startIndex..<$0] } ?? part[...])
             let value = try FormData.decodeComponent(eq.map { part[part.index(after: $0)...] } ?? part[part.endIndex...])
             if name.isEmpty { continue }
+            if name.utf8.contains(0) || value.utf8.contains(0) { throw NULBytes.refusal(field: name) }
             pairs.append((name, value))
         }
         self.pairs = pairs

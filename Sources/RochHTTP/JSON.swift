@@ -31,9 +31,11 @@ extension Request {
         return type == "application/json" || type.hasSuffix("+json")
     }
 
-    /// Decodes the JSON body; a malformed body is the client's fault (400 `invalid_json`).
+    /// Decodes the JSON body; a malformed body is the client's fault (400 `invalid_json`), and so is a
+    /// string holding `\u0000` (400 `nul_byte`, naming the field).
     public func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
         guard isJSON else { throw HTTPError.unsupportedMediaType(["application/json"]) }
+        try NULBytes.checkJSON(body)
         do { return try JSONCoding.decode(type, from: body) } catch {
             throw HTTPError.badRequest("The body is not valid JSON for this request.", code: "invalid_json")
         }

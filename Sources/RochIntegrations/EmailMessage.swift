@@ -7,13 +7,17 @@ public struct EmailMessage: Sendable, Equatable {
     public var subject: String
     public var text: String
     public var html: String?
+    /// The Message-ID to send (with angle brackets); nil for a new random one. A stable id per
+    /// outbox row (`Mailer.messageID(forKey:)`) lets a resend after a crash be recognised.
+    public var messageID: String?
 
-    public init(to: String, toName: String? = nil, subject: String, text: String, html: String? = nil) {
+    public init(to: String, toName: String? = nil, subject: String, text: String, html: String? = nil, messageID: String? = nil) {
         self.to = to
         self.toName = toName
         self.subject = subject
         self.text = text
         self.html = html
+        self.messageID = messageID
     }
 }
 
@@ -27,6 +31,9 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
         case network(HTTPClientError.Kind)
         /// The server refused (login denied, recipient rejected, ...).
         case rejected
+        /// smtp:// and the server did not offer STARTTLS (or the TLS handshake or certificate
+        /// check failed): nothing was sent in clear.
+        case tlsUnavailable
     }
 
     public var kind: Kind
@@ -49,13 +56,13 @@ public enum MailComposer {
     public static func compose(_ message: EmailMessage, from: String, fromName: String?, date: Date = Date(),
                                messageID: String? = nil) throws(MailError) -> (data: [UInt8], messageID: String) {
         for (field, value) in [("To", message.to), ("To name", message.toName ?? ""), ("Subject", message.subject),
-                               ("From", from), ("From name", fromName ?? "")] where value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
+                               ("From", from), ("From name", fromName ?? ""), ("Message-ID", messageID ?? message.messageID ?? "")] where value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
             throw MailError(kind: .headerInjection, message: "\(field) contains a line break")
         }
         try validate(address: message.to)
         try validate(address: from)
         let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
-        let id = messageID ?? "<\(UUID().uuidString.lowercased())@\(domain)>"
+        let id = messageID ?? message.messageID ?? "<\(UUID().uuidString.lowercased())@\(domain)>"
 
         var lines: [String] = [
             "Date: \(rfc5322Date(date))",

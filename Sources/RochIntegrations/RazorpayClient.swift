@@ -44,7 +44,8 @@ public struct RazorpayClient: Sendable {
         try await call("GET", "/v1/payment_links/\(Self.pathComponent(id))")
     }
 
-    /// `POST /v1/payment_links/{id}/cancel`; only links in `created` or `partially_paid` can be cancelled.
+    /// `POST /v1/payment_links/{id}/cancel`; only links in `created` can be cancelled (Razorpay
+    /// refuses partly paid, paid, expired and cancelled ones with a 400).
     public func cancelPaymentLink(id: String) async throws(RazorpayError) -> PaymentLink {
         try await call("POST", "/v1/payment_links/\(Self.pathComponent(id))/cancel", body: [])
     }

@@ -101,11 +101,13 @@ public struct PaymentLink: Codable, Sendable, Equatable {
     public var description: String?
     /// Captured payments only; nil until there are any.
     public var payments: [Payment]?
+    /// The order the link's checkout pays into, once there is one (every attempt carries it).
+    public var orderID: String?
 
     enum CodingKeys: String, CodingKey {
         case id, shortURL = "short_url", status, amount, amountPaid = "amount_paid", currency
         case referenceID = "reference_id", createdAt = "created_at", expireBy = "expire_by"
-        case expiredAt = "expired_at", cancelledAt = "cancelled_at", description, payments
+        case expiredAt = "expired_at", cancelledAt = "cancelled_at", description, payments, orderID = "order_id"
     }
 
     public init(id: String, shortURL: String, status: Status, amount: Int64, amountPaid: Int64 = 0, currency: String = "INR",
@@ -142,6 +144,7 @@ public struct PaymentLink: Codable, Sendable, Equatable {
         cancelledAt = try c.decodeIfPresent(Int64.self, forKey: .cancelledAt) ?? 0
         description = try c.decodeIfPresent(String.self, forKey: .description)
         payments = try c.decodeIfPresent([Payment].self, forKey: .payments)
+        orderID = try c.decodeIfPresent(String.self, forKey: .orderID).flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

@@ -34,6 +34,19 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
             case messagingProduct = "messaging_product", metadata, contacts, messages, statuses, errors
         }
 
+        /// A message or status this model cannot read (a new shape from Meta) is left out, not allowed
+        /// to fail the whole batch: Meta would retry the batch for days and every other update in it
+        /// would be lost with it.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            messagingProduct = try c.decodeIfPresent(String.self, forKey: .messagingProduct)
+            metadata = try c.decodeIfPresent(Metadata.self, forKey: .metadata)
+            contacts = try c.decodeIfPresent([Lossy<Contact>].self, forKey: .contacts)?.compactMap(\.value)
+            messages = try c.decodeIfPresent([Lossy<InboundMessage>].self, forKey: .messages)?.compactMap(\.value)
+            statuses = try c.decodeIfPresent([Lossy<Status>].self, forKey: .statuses)?.compactMap(\.value)
+            errors = try c.decodeIfPresent([Lossy<StatusError>].self, forKey: .errors)?.compactMap(\.value)
+        }
+
         public init(messagingProduct: String? = "whatsapp", metadata: Metadata?, contacts: [Contact]? = nil,
                     messages: [InboundMessage]? = nil, statuses: [Status]? = nil, errors: [StatusError]? = nil) {
             self.messagingProduct = messagingProduct
@@ -66,7 +79,8 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
         public init(name: String?, waID: String) { self.profile = Profile(name: name); self.waID = waID }
     }
 
-    /// A message a client sent us.
+    /// A message a client sent us. `type` names which content field is set (`text`, `button`,
+    /// `interactive`, `image`, ...); types this model does not know decode with only the common fields.
     public struct InboundMessage: Codable, Sendable, Equatable {
         public struct Text: Codable, Sendable, Equatable {
             public var body: String
@@ -78,13 +92,47 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
         public var timestamp: String
         public var type: String
         public var text: Text?
+        /// The message this one answers (a reply, or a tap on a button of a message we sent).
+        public var context: Context?
+        /// A tap on a template's quick-reply button (`type` "button").
+        public var button: Button?
+        /// A tap on an interactive message's reply button or list row (`type` "interactive").
+        public var interactive: Interactive?
+        public var image: Media?
+        public var document: Media?
+        public var audio: Media?
+        public var video: Media?
+        public var sticker: Media?
+        /// Why Meta could not hand the content over (`type` "unknown"/"unsupported").
+        public var errors: [StatusError]?
 
-        public init(from: String, id: String, timestamp: String, type: String = "text", text: Text?) {
+        public init(from: String, id: String, timestamp: String, type: String = "text", text: Text?,
+                    context: Context? = nil, button: Button? = nil, interactive: Interactive? = nil, image: Media? = nil,
+                    document: Media? = nil, audio: Media? = nil, video: Media? = nil, sticker: Media? = nil, errors: [StatusError]? = nil) {
             self.from = from
             self.id = id
             self.timestamp = timestamp
             self.type = type
             self.text = text
+            self.context = context
+            self.button = button
+            self.interactive = interactive
+            self.image = image
+            self.document = document
+            self.audio = audio
+            self.video = video
+            self.sticker = sticker
+            self.errors = errors
+        }
+
+        /// What the client wrote or chose, as a person reads it: the text, the button's or row's
+        /// title, or a media caption. Nil when the message carries no words.
+        public var readableText: String? {
+            if let body = text?.body { return body }
+            if let label = button?.text { return label }
+            if let title = interactive?.buttonReply?.title ?? interactive?.listReply?.title { return title }
+            let media: [Media?] = [image, document, video]
+            return media.compactMap { $0?.caption }.first
         }
     }
 
@@ -95,12 +143,13 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
         public var status: String
         /// Unix seconds, as a string.
         public var timestamp: String
-        public var recipientID: String
+        /// The client's WhatsApp number; Meta may leave it out (business-scoped user ids, groups).
+        public var recipientID: String?
         public var errors: [StatusError]?
 
         enum CodingKeys: String, CodingKey { case id, status, timestamp, recipientID = "recipient_id", errors }
 
-        public init(id: String, status: String, timestamp: String, recipientID: String, errors: [StatusError]? = nil) {
+        public init(id: String, status: String, timestamp: String, recipientID: String?, errors: [StatusError]? = nil) {
             self.id = id
             self.status = status
             self.timestamp = timestamp

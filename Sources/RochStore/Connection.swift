@@ -38,6 +38,11 @@ public final class Connection: @unchecked Sendable {
     @discardableResult
     public func query(_ sql: String, _ parameters: [SQLEncodable?]) throws -> QueryResult {
         let texts: [String?] = parameters.map { $0?.sqlText }
+        // A C string ends at NUL: the value would be stored cut short, silently. Inputs refuse NUL with a
+        // 400 (RochHTTP's NULBytes); anything that slips past fails loudly here instead.
+        if let i = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(kind: .other, message: "parameter $\(i + 1) holds a NUL byte, which PostgreSQL text cannot store")
+        }
         let result: OpaquePointer? = withCStrings(texts) { pointers in
             PQexecParams(raw, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
         }

@@ -21,15 +21,15 @@ struct DoctorCommand: ParsableCommand {
         do {
             let connection = try Connection(url: configuration.databaseURL)
             let report = HealthCheck.run(connection, migrationsDirectory: env["ROCH_MIGRATIONS_DIR"] ?? "db/migrations")
-            print("database: \(report.database)")
-            if report.migrationsPending.isEmpty {
-                print("migrations: \(report.migrationsApplied) applied, none pending")
-            } else {
-                print("migrations: pending \(report.migrationsPending.joined(separator: ", ")) — run `roch migrate`")
-            }
+            report.lines.forEach { print($0) }
             failed = !report.isHealthy
         } catch {
             print("database: \(error)")
+            failed = true
+        }
+        // The mailer trusts only these certificates for SMTP: a file it cannot read fails every email.
+        if let caFile = configuration.mail?.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            print("email: SMTP_CA_FILE \(caFile.debugDescription) is not a readable file of PEM certificates")
             failed = true
         }
         for w in configuration.warnings { print("note: \(w)") }

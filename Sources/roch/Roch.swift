@@ -1,7 +1,7 @@
 import ArgumentParser
 import RochApp
 
-/// The `roch` command line: build, serve, migrate, doctor, seed, portal-link, worker (and the hidden vendor-bench and dashboard-bench).
+/// The `roch` command line: build, serve, migrate, doctor, seed, portal-link, staff, worker (and the hidden vendor-bench and dashboard-bench).
 @main
 struct Roch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +14,7 @@ struct Roch: AsyncParsableCommand {
             DoctorCommand.self,
             SeedCommand.self,
             PortalLinkCommand.self,
+            StaffCommand.self,
             VendorBenchCommand.self,
             DashboardBenchCommand.self,
             WorkerCommand.self,

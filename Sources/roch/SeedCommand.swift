@@ -19,10 +19,18 @@ struct SeedCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Size of the history as a fraction of the contract's (1 = 2,000 bookings).", visibility: .hidden))
     var scale: Double = 1
 
+    @Flag(help: "Development only: give the demo owner and coordinator known passwords (and the owner a two-step key) and print them.")
+    var demoSignIn = false
+
     func run() throws {
         let connection = try Connection(url: try databaseURL())
         guard let history else {
             print(try DemoData.load(into: connection))
+            if demoSignIn {
+                let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+                let siteURL = (try? Configuration(environment: env))?.siteURL ?? "http://127.0.0.1:8080"
+                print(try DemoStaffSignIn.apply(connection, hasher: PasswordHasher.from(environment: env), siteURL: siteURL))
+            }
             return
         }
         guard history == "5y" else { throw ValidationError("--history takes 5y (five years of history), not '\(history)'") }

@@ -12,7 +12,8 @@ struct WorkerCommand: AsyncParsableCommand {
             as a fallback. SIGTERM or SIGINT: finishes the batch in hand, then exits.
             Environment: DATABASE_URL and the provider settings (see `roch doctor`); WHATSAPP_RATE_LIMIT \
             (messages/s, default 80, `off` for none), WORKER_BATCH_SIZE, WORKER_POLL_SECONDS, \
-            WORKER_LEASE_SECONDS, WORKER_MAX_ATTEMPTS, WORKER_RETRY_BASE_SECONDS.
+            WORKER_LEASE_SECONDS, WORKER_MAX_ATTEMPTS, WORKER_MAX_LEASES, WORKER_RETRY_BASE_SECONDS, \
+            WEBHOOK_RETENTION_DAYS, WEBHOOK_REJECTED_RETENTION_DAYS.
             """)
 
     @Flag(help: "Work until nothing is due, then exit (cron, tests).")

@@ -149,6 +149,45 @@ import Testing
         #expect(phoneStatuses == [201, 201, 201, 429])
     }
 
+    @Test func thePerIPLimitCountsAnIPv6Slash64AsOneVisitorAndAMappedIPv4AsItsAddress() async throws {
+        let limited = BookingSubmissions(context: context, limits: .init(perIP: .init(hits: 2, windowSeconds: 600),
+                                                                         perPhone: .init(hits: 100, windowSeconds: 3600)))
+        var phone = 9876500200
+        func submit(from address: String) async -> Int {
+            phone += 1
+            return await ErrorResponder.respond({ try await limited.handle($0) },
+                                                to: TestApp.jsonPost("/api/booking", valid(phone: String(phone)), remoteAddress: address)).status
+        }
+        // three addresses of one /64: the third is over the limit
+        #expect(await submit(from: "2001:db8:7:1::a") == 201)
+        #expect(await submit(from: "2001:db8:7:1:ffff::b") == 201)
+        #expect(await submit(from: "2001:db8:7:1::c") == 429)
+        // the neighbouring /64 is another visitor
+        #expect(await submit(from: "2001:db8:7:2::a") == 201)
+        // an IPv4 client seen through a dual-stack socket is the same visitor as its IPv4 address
+        #expect(await submit(from: "198.51.100.20") == 201)
+        #expect(await submit(from: "::ffff:198.51.100.20") == 201)
+        #expect(await submit(from: "198.51.100.20") == 429)
+        #expect(await submit(from: "198.51.100.21") == 201)
+    }
+
+    @Test func aNULByteInAnyFieldIsRefusedByNameAndNothingIsStored() async throws {
+        let json = await respond(TestApp.jsonPost("/api/booking", valid().replacingOccurrences(of: "\"Ananya Rao\"", with: #""Ananya\u0000 Rao""#)))
+        #expect(json.status == 400)
+        let error = try #require(json.json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "nul_byte")
+        #expect((error["fields"] as? [String: String]).map { Array($0.keys) } == ["name"])
+        let form = await respond(TestApp.formPost("/api/booking", [
+            ("name", "Vikram Singh"), ("phone", "+91 99887 76655"), ("email", "vikram@example.com"), ("event_type", "sangeet"),
+            ("event_date", futureDate), ("city", "Jaipur"), ("guests", "120"), ("budget", "10l_25l"), ("services", "decor"),
+            ("notes", "Lawn\u{0}; DROP"), ("whatsapp_consent", "no"), ("website", ""),
+        ]))
+        #expect(form.status == 400)
+        #expect(form.text.contains("notes"))
+        #expect(try count("SELECT count(*) AS n FROM bookings") == 0)
+        #expect(try count("SELECT count(*) AS n FROM clients") == 0)
+    }
+
     @Test func hostileRequestsGetClearClientErrors() async throws {
         let get = await respond(Request(method: "GET", path: "/api/booking", headers: Headers([("Accept", "application/json")])))
         #expect(get.status == 405 && get.headers["allow"] == "POST")

@@ -6,11 +6,13 @@ import RochHTTP
 /// `roch serve --in-process` makes each function's handler once, however many requests arrive first.
 struct FunctionHandlersTests {
     /// Counts how often a definition's handler was made; the first attempts may be told to fail.
+    /// With `hold`, making a handler waits until the test opens it.
     final class Maker: @unchecked Sendable {
         private let lock = NSLock()
         private var made = 0
         private var failuresLeft: Int
-        init(failFirst: Int = 0) { failuresLeft = failFirst }
+        private let hold: MakingGate?
+        init(failFirst: Int = 0, hold: MakingGate? = nil) { failuresLeft = failFirst; self.hold = hold }
         var count: Int { lock.withLock { made } }
 
         func definition() -> FunctionDefinition {
@@ -20,7 +22,7 @@ struct FunctionHandlersTests {
                     defer { failuresLeft -= 1 }
                     return failuresLeft > 0
                 }
-                try await Task.sleep(nanoseconds: 20_000_000)  // long enough for the other requests to arrive meanwhile
+                await hold?.wait()
                 if fail { throw CancellationError() }
                 return { _ in .text("probe") }
             }
@@ -28,14 +30,20 @@ struct FunctionHandlersTests {
     }
 
     @Test func requestsArrivingTogetherShareOneHandler() async throws {
-        let maker = Maker()
+        // The first request's handler is still being made (held) while all 20 requests arrive.
+        let hold = MakingGate()
+        let maker = Maker(hold: hold)
         let definition = maker.definition()
         let handlers = FunctionHandlers { $0 == "probe" ? definition : nil }
-        let answers = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for _ in 0..<20 { group.addTask { try await handlers.handler(for: "probe") != nil } }
+        let arrived = ArrivalCounter()
+        async let answers = withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<20 { group.addTask { arrived.increment(); return try await handlers.handler(for: "probe") != nil } }
             return try await group.reduce(into: [Bool]()) { $0.append($1) }
         }
-        #expect(answers == Array(repeating: true, count: 20))
+        let deadline = Date().addingTimeInterval(60)  // a hang guard, not a timing check
+        while (arrived.value < 20 || maker.count < 1) && Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
+        await hold.open()
+        #expect(try await answers == Array(repeating: true, count: 20))
         #expect(maker.count == 1)
         _ = try await handlers.handler(for: "probe")
         #expect(maker.count == 1)
@@ -50,4 +58,27 @@ struct FunctionHandlersTests {
         #expect(maker.count == 2)
         #expect(try await handlers.handler(for: "nothing") == nil)
     }
+}
+
+/// Holds handler making until the test opens it.
+actor MakingGate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+    func open() {
+        isOpen = true
+        waiters.forEach { $0.resume() }
+        waiters = []
+    }
+}
+
+/// A thread-safe count.
+final class ArrivalCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    var value: Int { lock.withLock { n } }
+    func increment() { lock.withLock { n += 1 } }
 }

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import RochApp
 @testable import RochHTTP
+import RochStore
+import RochTestSupport
 
 struct FunctionMainTests {
     @Test func fastcgiFlagSelectsTheFastCGIRuntime() {
@@ -43,12 +45,33 @@ struct FunctionMainTests {
         #expect(FunctionRegistry.all.map(\.name).sorted() == ["admin", "booking", "health", "portal", "portal-events", "razorpay-webhook", "vendor", "whatsapp-webhook"])
     }
 
-    @Test func healthAnswersOkAndStreamsTicks() async throws {
+    @Test func healthAnswers200OnAMigratedDatabase() async throws {
+        let ok = try await HealthStatus.response(context: try await TestApp.context())
+        #expect(ok.status == 200)
+        #expect(ok.headers["Cache-Control"] == "no-store")
+        let answer = try JSONSerialization.jsonObject(with: Data(ok.bodyBytes)) as? [String: String]
+        #expect(answer == ["status": "ok"])
+    }
+
+    @Test func healthAnswers503WhenMigrationsArePending() async throws {
+        let url = try await TestDatabase.makeEmpty()
+        let context = AppContext(configuration: try Configuration(environment: ["DATABASE_URL": url]),
+                                 database: Database(url: url, maxConnections: 1), migrationsDirectory: TestDatabase.migrationsDirectory)
+        let unhealthy = try await HealthStatus.response(context: context)
+        #expect(unhealthy.status == 503)
+        let answer = try JSONSerialization.jsonObject(with: Data(unhealthy.bodyBytes)) as? [String: String]
+        // status only: which migrations are pending is for the log and `roch doctor`, not the public
+        #expect(answer?["status"] == "unhealthy")
+        #expect(answer?.keys.sorted() == ["message", "status"])
+        #expect(!String(decoding: unhealthy.bodyBytes, as: UTF8.self).contains("0001_foundation"))
+    }
+
+    @Test func healthRoutesItsPathsAndStreamsTicks() async throws {
         let handler = try await FunctionDefinition.health.makeHandler()
-        let ok = try await handler(Request(method: "GET", path: "/api/health"))
-        // 200 exactly when the report says healthy (which database it sees depends on the environment)
-        let report = try JSONDecoder().decode(HealthReport.self, from: Data(ok.bodyBytes))
-        #expect(ok.status == (report.isHealthy ? 200 : 503))
+        let post = await #expect(throws: HTTPError.self) { try await handler(Request(method: "POST", path: "/api/health")) }
+        #expect(post?.status == 405)
+        let unknown = await #expect(throws: HTTPError.self) { try await handler(Request(method: "GET", path: "/api/health/nothing", pathInfo: "/nothing")) }
+        #expect(unknown?.status == 404)
         let stream = try await handler(Request(method: "GET", path: "/api/health/stream", pathInfo: "/stream", queryString: "n=2"))
         guard case .stream(let body) = stream.body else { Issue.record("not a stream"); return }
         let sink = CollectingWriter()

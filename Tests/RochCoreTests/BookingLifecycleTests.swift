@@ -25,7 +25,7 @@ struct BookingLifecycleTests {
         switch (from, event) {
         case (.enquiry, .discuss): return [.notify(.discussionScheduled), task("Prepare proposal", 72, .coordinator)]
         case (.discussion, .sendProposal):
-            return [.notify(.proposalSent), .issueDepositPaymentLink, task("Follow up on the proposal", 72, .coordinator)]
+            return [.markProposalSent, .notify(.proposalSent), .issueDepositPaymentLink, task("Follow up on the proposal", 72, .coordinator)]
         case (.proposalSent, .depositPaid):
             return [.notify(.bookingConfirmed), task("Book vendors", 72, .coordinator), task("Issue deposit invoice", 24, .accounts),
                     .scheduleReminders]
@@ -33,8 +33,9 @@ struct BookingLifecycleTests {
         case (.activePreparation, .complete):
             return [.notify(.eventCompleted), .cancelReminders, task("Settle vendor payments", 168, .accounts)]
         case (.depositPaid, .cancel), (.activePreparation, .cancel):
-            return [.notify(.bookingCancelled), .cancelReminders, task("Settle refund per the cancellation terms", 72, .accounts),
-                    task("Release booked vendors", 48, .coordinator)]
+            return [.notify(.bookingCancelled), .cancelReminders, .cancelPaymentLinks,
+                    task("Settle refund per the cancellation terms", 72, .accounts), task("Release booked vendors", 48, .coordinator)]
+        case (.proposalSent, .cancel): return [.notify(.bookingCancelled), .cancelReminders, .cancelPaymentLinks]
         case (_, .cancel): return [.notify(.bookingCancelled), .cancelReminders]
         default: return []
         }
@@ -104,6 +105,21 @@ struct BookingLifecycleTests {
             #expect(plan?.to == .cancelled)
             #expect(plan?.moments == [.bookingCancelled])
             #expect(plan?.actions.contains(.cancelReminders) == true)
+        }
+    }
+
+    @Test func sendingTheProposalMarksItSentBeforeTheClientIsTold() throws {
+        let plan = try BookingLifecycle.decide(from: .discussion, event: .sendProposal, context: Self.permissive(for: .sendProposal)).get()
+        let marked = try #require(plan.actions.firstIndex(of: .markProposalSent))
+        let told = try #require(plan.actions.firstIndex(of: .notify(.proposalSent)))
+        #expect(marked < told)
+        #expect(BookingLifecycle.table.filter { $0.actions.contains(.markProposalSent) }.map(\.event) == [.sendProposal])
+    }
+
+    @Test func cancellingOnceLinksCanExistCancelsThemAndNotBefore() throws {
+        for state in BookingState.allCases where !state.isFinal {
+            let plan = try BookingLifecycle.decide(from: state, event: .cancel, context: Self.permissive(for: .cancel)).get()
+            #expect(plan.actions.contains(.cancelPaymentLinks) == [.proposalSent, .depositPaid, .activePreparation].contains(state), "\(state)")
         }
     }
 

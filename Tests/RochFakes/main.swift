@@ -10,7 +10,9 @@ usage:
                       [--templates FILE.json] [--auto-statuses sent,delivered] [--throughput N]
                       [--pair-window SECONDS] [--undeliverable WAID,WAID]
   roch-fakes razorpay --port 0 --key-id K --key-secret S --webhook-secret W [--webhook-url URL] [--auto-deliver]
-  roch-fakes smtp --port 0 [--control-port 0] [--user U --password P]
+  roch-fakes smtp --port 0 [--control-port 0] [--user U --password P] [--no-starttls]
+      offers STARTTLS with a throwaway certificate and prints "ca-file <path>" (the file to trust,
+      e.g. SMTP_CA_FILE) after the control port; --no-starttls serves plain SMTP only
 
 templates file: [{"name": "booking_confirmed", "language": "en", "body_parameters": 2}, ...]
 control API (same port for whatsapp and razorpay; --control-port for smtp), JSON bodies:
@@ -37,7 +39,7 @@ while index < arguments.count {
     let name = arguments[index]
     guard name.hasPrefix("--") else { fail("unexpected argument \(name)") }
     let key = String(name.dropFirst(2))
-    if ["auto-deliver"].contains(key) {
+    if ["auto-deliver", "no-starttls"].contains(key) {
         flags.insert(key)
         index += 1
     } else {
@@ -102,16 +104,17 @@ do {
     case "smtp":
         var credentials: (String, String)?
         if let user = options["user"] { credentials = (user, required("password")) }
-        let sink = try SMTPSink(port: port(), credentials: credentials)
+        let sink = try SMTPSink(port: port(), credentials: credentials, startTLS: !flags.contains("no-starttls"))
         let control = try FakeHTTPServer(port: port("control-port")) { request in
             guard request.method == "GET", request.path == "/__fake/messages" else { return .json(404, ["error": "unknown control endpoint"]) }
             return .json(200, ["messages": sink.messages.map { message -> [String: Any] in
                 ["mail_from": message.mailFrom, "recipients": message.recipients, "authenticated_user": message.authenticatedUser ?? NSNull(),
+                 "over_tls": message.overTLS,
                  "data": message.text, "headers": message.headers.map { [$0.name, $0.value] }]
             }])
         }
         keepAlive += [sink, control]
-        announce(String(sink.port), "control \(control.port)")
+        announce(String(sink.port), "control \(control.port)", "ca-file \(sink.caFile ?? "none")")
     default:
         fail("unknown fake \(kind)")
     }

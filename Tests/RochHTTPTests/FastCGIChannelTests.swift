@@ -45,6 +45,17 @@ struct FastCGITestConnection {
         Issue.record("no END_REQUEST for \(id)")
         return out
     }
+
+    /// Runs the testing loop until `condition` holds (or 60 s pass, which fails the test: a hang guard,
+    /// not a timing check). Handler work started from the testing loop runs only while it runs.
+    func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while !condition() {
+            guard Date() < deadline else { Issue.record("never happened: \(what)"); return }
+            await channel.testingEventLoop.run()
+            try await Task.sleep(nanoseconds: 2_000_000)
+        }
+    }
 }
 
 struct FastCGIChannelTests {
@@ -98,14 +109,17 @@ struct FastCGIChannelTests {
     }
 
     @Test func multiplexedRequestsFinishOutOfOrder() async throws {
+        // /slow is held until /fast has ended: request 1 cannot finish first, however the tasks are scheduled
+        let gate = AsyncGate()
         var c = try await FastCGITestConnection(handler: { request in
-            if request.path == "/slow" { try await Task.sleep(nanoseconds: 200_000_000) }
+            if request.path == "/slow" { await gate.wait() }
             return .text(request.path)
         })
         try await c.send(fcgiRequest(id: 1, params: fcgiParams("GET", "/slow"), keep: true) + fcgiRequest(id: 2, params: fcgiParams("GET", "/fast"), keep: true))
         let first = try await c.records(until: 2)
         #expect(stdoutText(first, id: 2).hasSuffix("/fast"))
         #expect(!first.contains { $0.type == .endRequest && $0.requestId == 1 })
+        await gate.open()
         let second = try await c.records(until: 1)
         #expect(stdoutText(first + second, id: 1).hasSuffix("/slow"))
     }
@@ -138,19 +152,25 @@ struct FastCGIChannelTests {
     }
 
     @Test func abortStopsAStreamAndEndsTheRequest() async throws {
-        let stopped = Flag()
+        let started = Flag(), stopped = Flag()
         var c = try await FastCGITestConnection(handler: { _ in
             .eventStream { sse in
+                started.set()
+                // set however the stream ends: the abort cancels its task, so the sleep may throw
+                defer { stopped.set() }
+                // a stream that runs until its client is gone, as the portal's does
                 while !sse.isClosed { try await Task.sleep(nanoseconds: 5_000_000) }
-                stopped.set()
             }
         })
         try await c.send(fcgiRequest(id: 5, params: fcgiParams(), keep: true))
-        try await Task.sleep(nanoseconds: 50_000_000)
+        try await c.waitUntil("the stream started") { started.value }
+        #expect(!stopped.value)
         try await c.send(FastCGIRecord(type: .abortRequest, requestId: 5).encoded())
         let records = try await c.records(until: 5)
         #expect(records.last?.type == .endRequest)
-        #expect(stopped.value || records.last?.type == .endRequest)
+        // the stream itself ends (sees isClosed or is cancelled): it does not run on, unobserved
+        try await c.waitUntil("the stream ended") { stopped.value }
+        #expect(stopped.value)
     }
 
     @Test func hostileBytesCloseTheConnectionCleanly() async throws {
@@ -195,9 +215,10 @@ struct FastCGIIdleTests {
 
     @Test func anIdleReadDuringARunningStreamKeepsTheConnection() async throws {
         let gate = AsyncGate()
-        var c = try await FastCGITestConnection(handler: { _ in .eventStream { sse in await gate.wait(); try await sse.send(.init(data: "late")) } })
+        let started = Flag()
+        var c = try await FastCGITestConnection(handler: { _ in .eventStream { sse in started.set(); await gate.wait(); try await sse.send(.init(data: "late")) } })
         try await c.send(fcgiRequest(id: 1, params: fcgiParams(), keep: true))
-        try await Task.sleep(nanoseconds: 50_000_000)
+        try await c.waitUntil("the stream started") { started.value }
         c.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
         #expect(c.channel.isActive)
         await gate.open()

@@ -94,7 +94,7 @@ func decodeEncodedWords(_ value: String) -> String? {
     @Test func aMessageArrivesWithEnvelopeHeadersAndBothAlternativeParts() async throws {
         let sink = try SMTPSink()
         defer { sink.shutdown() }
-        let mailer = Mailer(configuration: .init(smtpURL: sink.url(user: "mailer", password: "s3cret"), from: "bookings@roch.example"))
+        let mailer = Mailer(configuration: .init(smtpURL: sink.url(user: "mailer", password: "s3cret"), from: "bookings@roch.example", caFile: sink.caFile))
         let messageID = try await mailer.send(message)
 
         let received = try #require(sink.messages.first)
@@ -138,7 +138,7 @@ func decodeEncodedWords(_ value: String) -> String? {
     @Test func aTextOnlyMessageIsASinglePlainPart() async throws {
         let sink = try SMTPSink()
         defer { sink.shutdown() }
-        let mailer = Mailer(configuration: .init(smtpURL: sink.url(), from: "bookings@roch.example", fromName: nil))
+        let mailer = Mailer(configuration: .init(smtpURL: sink.url(), from: "bookings@roch.example", fromName: nil, caFile: sink.caFile))
         _ = try await mailer.send(EmailMessage(to: "team@roch.example", subject: "New lead", text: "Booking enquiry from Ananya"))
         let received = try #require(sink.messages.first)
         #expect(received.header("Content-Type") == "text/plain; charset=UTF-8")
@@ -150,7 +150,7 @@ func decodeEncodedWords(_ value: String) -> String? {
     @Test func wrongCredentialsAreRejectedWithTheSMTPCode() async throws {
         let sink = try SMTPSink(credentials: ("mailer", "right"))
         defer { sink.shutdown() }
-        let mailer = Mailer(configuration: .init(smtpURL: sink.url(user: "mailer", password: "wrong"), from: "bookings@roch.example"))
+        let mailer = Mailer(configuration: .init(smtpURL: sink.url(user: "mailer", password: "wrong"), from: "bookings@roch.example", caFile: sink.caFile))
         do {
             _ = try await mailer.send(message)
             Issue.record("expected a rejection")
@@ -164,11 +164,62 @@ func decodeEncodedWords(_ value: String) -> String? {
     @Test func headerInjectionIsRefusedBeforeAnythingIsSent() async throws {
         let sink = try SMTPSink()
         defer { sink.shutdown() }
-        let mailer = Mailer(configuration: .init(smtpURL: sink.url(), from: "bookings@roch.example"))
+        let mailer = Mailer(configuration: .init(smtpURL: sink.url(), from: "bookings@roch.example", caFile: sink.caFile))
         await #expect { try await mailer.send(EmailMessage(to: "a@example.com", subject: "Hi\r\nBcc: all@example.com", text: "x")) } throws: {
             ($0 as? MailError)?.kind == .headerInjection
         }
         #expect(sink.commands.isEmpty)
+    }
+
+    @Test func smtpURLsUpgradeWithSTARTTLSBeforeAuthenticatingAndTheMessageTravelsEncrypted() async throws {
+        let sink = try SMTPSink()
+        defer { sink.shutdown() }
+        let mailer = Mailer(configuration: .init(smtpURL: sink.url(user: "mailer", password: "s3cret"), from: "bookings@roch.example", caFile: sink.caFile))
+        _ = try await mailer.send(message)
+        #expect(sink.messages.count == 1)
+        #expect(sink.messages.first?.overTLS == true)
+        let verbs = sink.commands.map { $0.split(separator: " ").first.map(String.init)?.uppercased() ?? "" }
+        let startTLS = try #require(verbs.firstIndex(of: "STARTTLS"))
+        let auth = try #require(verbs.firstIndex(of: "AUTH"))
+        #expect(startTLS < auth)
+    }
+
+    @Test func aServerThatDoesNotOfferSTARTTLSGetsNeitherCredentialsNorTheMessage() async throws {
+        let sink = try SMTPSink(credentials: ("mailer", "s3cret"), startTLS: false)
+        defer { sink.shutdown() }
+        let mailer = Mailer(configuration: .init(smtpURL: sink.url(user: "mailer", password: "s3cret"), from: "bookings@roch.example"))
+        do {
+            _ = try await mailer.send(message)
+            Issue.record("expected sending to fail without STARTTLS")
+        } catch {
+            #expect(error.kind == .tlsUnavailable)
+            #expect(error.description.contains("does not offer STARTTLS"))
+            #expect(error.description.contains("127.0.0.1:\(sink.port)"))
+            #expect(!error.description.contains("s3cret"))
+        }
+        #expect(sink.messages.isEmpty)
+        #expect(!sink.commands.contains { $0.uppercased().hasPrefix("AUTH") || $0.uppercased().hasPrefix("MAIL") })
+    }
+
+    @Test func aCertificateTheMailerDoesNotTrustIsRefused() async throws {
+        let sink = try SMTPSink()
+        defer { sink.shutdown() }
+        // No SMTP_CA_FILE: the sink's throwaway certificate is checked against the system's CAs.
+        let mailer = Mailer(configuration: .init(smtpURL: sink.url(), from: "bookings@roch.example"))
+        await #expect { try await mailer.send(message) } throws: { ($0 as? MailError)?.kind == .tlsUnavailable }
+        #expect(sink.messages.isEmpty)
+    }
+
+    @Test func theMessageIDOfAKeyIsStableAndFromTheSendersDomain() throws {
+        let mailer = Mailer(configuration: .init(smtpURL: "smtp://127.0.0.1:1", from: "bookings@roch.example"))
+        let id = mailer.messageID(forKey: "booking_confirmed:42:client:email:asha@example.com:1")
+        #expect(id == mailer.messageID(forKey: "booking_confirmed:42:client:email:asha@example.com:1"))
+        #expect(id != mailer.messageID(forKey: "booking_confirmed:42:client:email:asha@example.com:2"))
+        #expect(id.range(of: #"^<[0-9a-f]{32}@roch\.example>$"#, options: .regularExpression) != nil)
+        let (data, composed) = try MailComposer.compose(EmailMessage(to: "a@example.com", subject: "s", text: "t", messageID: id),
+                                                        from: "bookings@roch.example", fromName: nil)
+        #expect(composed == id)
+        #expect(String(decoding: data, as: UTF8.self).contains("\r\nMessage-ID: \(id)\r\n"))
     }
 
     @Test func anSMTPServerThatIsNotThereIsAConnectionFailure() async throws {

@@ -125,7 +125,7 @@ import RochTestSupport
         #expect(fake.apiRequests.count == 2)
     }
 
-    @Test func fetchShowsPaymentsAndCancelStopsAnUnpaidLink() async throws {
+    @Test func fetchShowsPaymentsAndCancelStopsAnUnpaidLinkButNotAPartlyPaidOne() async throws {
         let fake = try makeFake()
         defer { fake.shutdown() }
         let c = client(fake)
@@ -138,9 +138,15 @@ import RochTestSupport
         #expect(fetched.amountPaid == 40_000_00)
         #expect(fetched.payments?.map(\.paymentID) == [payment.paymentID])
 
-        let cancelled = try await c.cancelPaymentLink(id: link.id)
-        #expect(cancelled.status == .cancelled && cancelled.cancelledAt > 0)
+        // Razorpay cancels only links nobody has paid anything on.
         await #expect { try await c.cancelPaymentLink(id: link.id) } throws: { ($0 as? RazorpayError)?.httpStatus == 400 }
+        #expect(try await c.fetchPaymentLink(id: link.id).status == .partiallyPaid)
+
+        let unpaid = try await c.createPaymentLink(PaymentLinkRequest(amount: 50_000_00, referenceID: "ms_unpaid_cancel_0001"))
+        let cancelled = try await c.cancelPaymentLink(id: unpaid.id)
+        #expect(cancelled.status == .cancelled && cancelled.cancelledAt > 0)
+        await #expect { try await c.cancelPaymentLink(id: unpaid.id) } throws: { ($0 as? RazorpayError)?.httpStatus == 400 }
+        #expect(throws: (any Error).self) { try fake.pay(linkID: unpaid.id) }
         await #expect { try await c.fetchPaymentLink(id: "plink_doesnotexist") } throws: { ($0 as? RazorpayError)?.field == "id" }
     }
 

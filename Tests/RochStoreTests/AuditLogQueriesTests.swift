@@ -99,10 +99,14 @@ import Testing
         #expect(try AuditLogQueries.search(c, AuditFilter(page: .max, pageSize: .max)).total == 6)
     }
 
-    @Test(arguments: ["'; DELETE FROM audit_log; --", "staff:1' OR '1'='1", "\u{0}", String(repeating: "x", count: 5_000), "%"])
+    @Test(arguments: ["'; DELETE FROM audit_log; --", "staff:1' OR '1'='1", "a\u{0}", String(repeating: "x", count: 5_000), "%"])
     func anyFilterTextIsSafe(_ text: String) throws {
-        let result = try AuditLogQueries.search(c, AuditFilter(actor: text, bookingPublicID: text))
-        #expect(result.total == 0)
+        if text.utf8.contains(0) {
+            // libpq would cut the value at the NUL (matching "a"): the connection refuses it instead
+            #expect(throws: PostgresError.self) { try AuditLogQueries.search(c, AuditFilter(actor: text, bookingPublicID: text)) }
+        } else {
+            #expect(try AuditLogQueries.search(c, AuditFilter(actor: text, bookingPublicID: text)).total == 0)
+        }
         #expect(try AuditLogQueries.search(c, AuditFilter()).total == 6)
     }
 

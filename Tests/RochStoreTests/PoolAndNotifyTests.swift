@@ -13,7 +13,11 @@ import Testing
         // Another session terminates ours, as a server restart or failover would.
         let admin = try Connection(url: url)
         try admin.execute("SELECT pg_terminate_backend($1)", pid)
-        Thread.sleep(forTimeInterval: 0.1)
+        // pg_terminate_backend only signals: wait (bounded) until the backend has gone
+        let deadline = Date().addingTimeInterval(30)
+        while try admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", pid).count > 0, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         #expect { try pool.withConnection { try $0.query("SELECT 1") } }
             throws: { ($0 as? PostgresError)?.kind == .connectionLost }
         // The broken connection was dropped: the next checkout gets a fresh one.

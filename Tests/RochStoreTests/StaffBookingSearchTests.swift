@@ -14,8 +14,8 @@ import Testing
     init() async throws {
         c = try Connection(url: try await TestDatabase.makeMigrated())
         for (name, role, active) in [("Arjun Mehta", "coordinator", true), ("Kavya Iyer", "coordinator", true),
-                                     ("Sahil Khan", "team", true), ("Dev Patel", "team", true),
-                                     ("Old Coordinator", "coordinator", false), ("Riya Sharma", "admin", true)] {
+                                     ("Sahil Khan", "accounts", true), ("Dev Patel", "accounts", true),
+                                     ("Old Coordinator", "coordinator", false), ("Riya Sharma", "owner", true)] {
             let email = name.lowercased().replacingOccurrences(of: " ", with: ".") + "@rochevents.in"
             staff[name] = try c.query("INSERT INTO staff_users (email, name, role, active) VALUES ($1, $2, $3, $4) RETURNING id",
                                       email, name, role, active).first!.decode("id")
@@ -144,7 +144,7 @@ import Testing
 
     @Test func theCoordinatorFilterOffersActiveCoordinatorsOwnersAndWhoeverCoordinatesABooking() throws {
         let offered = try StaffBookingQueries.coordinators(c)
-        // Sahil (team) coordinates Robert's booking; Dev (team) coordinates none; the old coordinator left.
+        // Sahil (accounts) coordinates Robert's booking; Dev (accounts) coordinates none; the old coordinator left.
         #expect(offered.map(\.name) == ["Arjun Mehta", "Kavya Iyer", "Riya Sharma", "Sahil Khan"])
         #expect(offered.map(\.id) == ["Arjun Mehta", "Kavya Iyer", "Riya Sharma", "Sahil Khan"].map { staff[$0]! })
     }

@@ -5,7 +5,8 @@
         link = rz.api("POST", "/v1/payment_links", {...}, auth=("k", "s"))
         rz.control("POST", "/__fake/pay", {"link_id": link["id"]})
 
-The process prints its bound port on the first stdout line (smtp prints "control <port>" next).
+The process prints its bound port on the first stdout line (smtp prints "control <port>" next,
+then "ca-file <path>": the throwaway certificate its STARTTLS uses, or "none" with --no-starttls).
 """
 import base64
 import json
@@ -23,6 +24,7 @@ class FakeProcess:
         self.proc = None
         self.port = None
         self.control_port = None
+        self.ca_file = None
 
     def __enter__(self):
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -34,6 +36,8 @@ class FakeProcess:
         self.control_port = self.port
         if self.kind == "smtp":
             self.control_port = int(self.proc.stdout.readline().split()[1])
+            ca_file = self.proc.stdout.readline().split(maxsplit=1)[1].strip()
+            self.ca_file = None if ca_file == "none" else ca_file
         return self
 
     def __exit__(self, *exc):
@@ -51,7 +55,7 @@ class FakeProcess:
         for k, v in (headers or {}).items():
             req.add_header(k, v)
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
+            with urllib.request.urlopen(req, timeout=60) as resp:
                 return resp.status, json.loads(resp.read() or b"null")
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"null")

@@ -65,15 +65,7 @@ class ShippedNginx:
         self.procs: list[subprocess.Popen] = []
         run = self.workdir / "run"
         run.mkdir(exist_ok=True)
-        self.port = free_port()
-        self.tls_port = free_port() if tls else None
         self.access_log_path = self.workdir / "access.log"
-        variables = dict(PUBLIC_DIR=public, BIN_DIR=bin_dir, RUN_DIR=run, FCGIWRAP_SOCKET=run / "fcgiwrap.sock",
-                         LISTEN=f"127.0.0.1:{self.port}", SERVER_NAME="localhost", ACCESS_LOG=self.access_log_path)
-        if tls:
-            cert, key = tls
-            variables.update(TLS_CERT=cert, TLS_KEY=key, TLS_LISTEN=f"127.0.0.1:{self.tls_port}")
-        self.conf_dir = render(pathlib.Path(root), self.workdir / "conf", **variables)
         try:
             if mode == "cgi":
                 sock = run / "fcgiwrap.sock"
@@ -84,10 +76,26 @@ class ShippedNginx:
                 for name in names:
                     p = self._start([str(pathlib.Path(bin_dir) / name), "--fastcgi", f"unix:{run / name}.sock"])
                     wait_for_socket(run / f"{name}.sock", p)
-            conf = nginx_main_conf(self.workdir / "nginx", self.conf_dir / f"roch-{mode}.conf")
-            nginx = self._start(["nginx", "-p", str(self.workdir / "nginx"), "-e", str(self.workdir / "nginx" / "logs" / "error.log"),
-                                 "-c", str(conf)])
-            wait_for_port(self.port, nginx)
+            # nginx must be told its ports: when one was taken before nginx bound it, again on others.
+            error_log = self.workdir / "nginx" / "logs" / "error.log"
+            for attempt in range(5):
+                self.port = free_port()
+                self.tls_port = free_port() if tls else None
+                variables = dict(PUBLIC_DIR=public, BIN_DIR=bin_dir, RUN_DIR=run, FCGIWRAP_SOCKET=run / "fcgiwrap.sock",
+                                 LISTEN=f"127.0.0.1:{self.port}", SERVER_NAME="localhost", ACCESS_LOG=self.access_log_path)
+                if tls:
+                    cert, key = tls
+                    variables.update(TLS_CERT=cert, TLS_KEY=key, TLS_LISTEN=f"127.0.0.1:{self.tls_port}")
+                self.conf_dir = render(pathlib.Path(root), self.workdir / "conf", **variables)
+                conf = nginx_main_conf(self.workdir / "nginx", self.conf_dir / f"roch-{mode}.conf")
+                error_log.unlink(missing_ok=True)
+                nginx = self._start(["nginx", "-p", str(self.workdir / "nginx"), "-e", str(error_log), "-c", str(conf)])
+                try:
+                    wait_for_port(self.port, nginx)
+                    break
+                except RuntimeError:
+                    if attempt == 4 or not (error_log.exists() and "Address already in use" in error_log.read_text()):
+                        raise
         except Exception:
             self.close()
             raise

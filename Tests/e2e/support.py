@@ -2,6 +2,8 @@
 import http.server
 import os
 import pathlib
+import re
+import select
 import socket
 import subprocess
 import threading
@@ -13,10 +15,61 @@ import psycopg_shim as db
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
+    """A TCP port on 127.0.0.1 that is free right now (it may be taken before you bind it: prefer a server
+    that binds port 0 and says which port it got, or start_on_free_port, which tries again)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+FASTCGI_LISTENING = re.compile(rb"listening on 127\.0\.0\.1:(\d+)")
+SERVE_LISTENING = re.compile(rb"roch serve: http://127\.0\.0\.1:(\d+)/")
+
+
+def read_announced_port(proc: subprocess.Popen, pipe, pattern, name: str, timeout: float = 20) -> int:
+    """Reads a process's output pipe until `pattern` names the port it bound (port 0: the OS chose it), then
+    keeps draining the pipe in the background so the process never blocks on a full pipe."""
+    fd = pipe.fileno()
+    seen = b""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break  # the process closed its output: it has exited
+            seen += chunk
+            match = pattern.search(seen)
+            if match:
+                threading.Thread(target=_drain, args=(fd,), daemon=True).start()
+                return int(match.group(1))
+        elif proc.poll() is not None:
+            break
+    if proc.poll() is None:
+        proc.kill()
+    raise RuntimeError(f"{name} did not say which port it listens on: {seen.decode(errors='replace')[-2000:]}")
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass  # the pipe was closed with the process
+
+
+def start_on_free_port(start, taken, attempts: int = 5):
+    """For a server that must be told its port up front (nginx; a SITE_URL that names it): start(port) on a
+    free port and wait until it listens (start raises if the process exits first); when it exited because
+    the port was taken meanwhile (taken(port) says so), again on another. Returns (port, start's result)."""
+    for _ in range(attempts):
+        port = free_port()
+        try:
+            return port, start(port)
+        except RuntimeError:
+            if not taken(port):
+                raise
+    raise RuntimeError(f"no free port after {attempts} attempts")
 
 
 def create_migrated_database(database_url, bin_dir, root, prefix="e2e_") -> str:
@@ -30,22 +83,12 @@ def create_migrated_database(database_url, bin_dir, root, prefix="e2e_") -> str:
 
 
 def start_fastcgi(bin_dir, name, url, extra_env=None):
-    """Starts a function as a native FastCGI responder on a free loopback port; returns (process, address)."""
-    port = free_port()
+    """Starts a function as a native FastCGI responder on a loopback port the OS picks; returns (process, address)."""
     env = {**os.environ, "DATABASE_URL": url, "SITE_URL": "https://rochevents.test", **(extra_env or {})}
-    proc = subprocess.Popen([str(bin_dir / name), "--fastcgi", f"127.0.0.1:{port}"], env=env,
+    proc = subprocess.Popen([str(bin_dir / name), "--fastcgi", "127.0.0.1:0"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, ("127.0.0.1", port)
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited: {proc.stderr.read().decode()}")
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"{name} did not listen on {port}")
+    port = read_announced_port(proc, proc.stderr, FASTCGI_LISTENING, name)
+    return proc, ("127.0.0.1", port)
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 15) -> None:
@@ -80,10 +123,10 @@ def wait_for_socket(path: pathlib.Path, proc: subprocess.Popen, timeout: float =
 
 
 def start_serve(processes, bin_dir, site, *extra) -> int:
-    """Starts `roch serve` on a free port through `processes` (anything with start(args, **kw)); returns the port."""
-    port = free_port()
-    p = processes.start([bin_dir / "roch", "serve", "--dir", site, "--port", port, "--functions-dir", bin_dir, *extra],
-                        stdout=subprocess.DEVNULL)
+    """Starts `roch serve` through `processes` (anything with start(args, **kw)) on a port the OS picks; returns the port."""
+    p = processes.start([bin_dir / "roch", "serve", "--dir", site, "--port", 0, "--functions-dir", bin_dir, *extra],
+                        stdout=subprocess.PIPE)
+    port = read_announced_port(p, p.stdout, SERVE_LISTENING, "roch serve")
     wait_for_port(port, p)
     return port
 

@@ -1,4 +1,4 @@
 // Entry point of the `admin` function: the runtime (CGI, FastCGI, dev server) is chosen from argv/env.
 import RochApp
 
-await FunctionMain.run(.placeholder("admin"))
+await FunctionMain.run(.admin)

@@ -60,6 +60,7 @@ public struct BookingSubmissions: Sendable {
         if enquiry.isSpam { throw Self.spamRefusal }
 
         let ip = request.remoteAddress
+        let network = ClientNetwork.rateLimitKey(for: ip)  // IPv6 counts by /64
         let limits = self.limits
         let transitions = self.transitions
         let outcome: (BookingRecord, Bool) = try await context.database.withConnection { c in
@@ -67,18 +68,27 @@ public struct BookingSubmissions: Sendable {
             if let key = enquiry.idempotencyKey, let existing = try BookingRepository.find(c, idempotencyKey: key) {
                 return (existing, false)
             }
-            if !ip.isEmpty, let retry = try RateLimiter.hit(c, key: "booking:ip:\(ip)", limit: limits.perIP) {
+            if let network, let retry = try RateLimiter.hit(c, key: "booking:ip:\(network)", limit: limits.perIP) {
                 throw HTTPError.tooManyRequests(retryAfter: retry)
             }
             if let retry = try RateLimiter.hit(c, key: "booking:phone:\(enquiry.phone.e164)", limit: limits.perPhone) {
                 throw HTTPError.tooManyRequests(retryAfter: retry)
             }
             return try c.transaction { c in
-                let client = try ClientRepository.upsert(c, phone: enquiry.phone, name: enquiry.name, email: enquiry.email,
-                                                         whatsAppConsent: enquiry.whatsAppConsent)
+                // A known number keeps its stored details and consent; what was typed stays on the booking.
+                let (client, isNewClient) = try ClientRepository.findOrCreate(c, phone: enquiry.phone, name: enquiry.name,
+                                                                              email: enquiry.email, whatsAppConsent: enquiry.whatsAppConsent)
                 let (booking, created) = try BookingRepository.insert(c, NewBooking(
                     publicID: PublicID.make(), clientID: client.id, enquiry: enquiry, sourceIP: ip.isEmpty ? nil : ip))
-                if created { try transitions.created(booking, actorLabel: "client:\(client.id)", on: c) }
+                if created {
+                    try transitions.created(booking, actorLabel: "client:\(client.id)", on: c)
+                    let differences = isNewClient ? [] : enquiry.contactDifferences(fromName: client.name, email: client.email,
+                                                                                     whatsAppConsent: client.whatsAppConsent)
+                    if !differences.isEmpty {
+                        try TeamRepository.createTask(c, bookingID: booking.id, title: Self.differingContactTask(differences),
+                                                      assigneeRole: TeamRole.sales.rawValue, assigneeID: nil, dueInHours: 24)
+                    }
+                }
                 return (booking, created)
             }
         }
@@ -91,6 +101,11 @@ public struct BookingSubmissions: Sendable {
         return Response.redirect(to: "/book/thanks/?id=\(booking.publicID)", status: 303)
     }
 
+    /// The team's task when a known number's enquiry typed other contact details (the client row keeps its own).
+    static func differingContactTask(_ differences: [String]) -> String {
+        "Check the \(differences.joined(separator: ", ")) typed on this enquiry with the client by phone: they differ from the client's record, which the form did not change"
+    }
+
     static let spamRefusal = HTTPError(429, code: "rejected",
         "We could not accept this submission. Please call or WhatsApp us on +91 98200 12345 and we will help you directly.",
         headers: ["Retry-After": "3600"])
@@ -101,6 +116,7 @@ public struct BookingSubmissions: Sendable {
             throw HTTPError.badRequest("The request has no body. Send the booking form's fields.", code: "empty_body")
         }
         if request.isJSON {
+            try NULBytes.checkJSON(request.body)
             do {
                 return try JSONCoding.decode(JSONFields.self, from: request.body).fields
             } catch {

@@ -26,18 +26,18 @@ public struct BookingNotifier: Sendable {
         parameters.merge(extra) { _, new in new }
         let deliveries = NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
             .filter { roles?.contains($0.role) ?? true }
-        // The client's copy carries a personal sign-in link (a magic link) wherever the wording links to the portal.
-        var clientParameters = parameters
+        // The client's copy carries a personal sign-in link (a magic link) wherever the wording links
+        // to the portal: the row holds a reference, and the worker mints the link when it sends.
+        var clientLink: PortalLinkReference?
         if let client, extra["portal_link"] == nil, deliveries.contains(where: { $0.role == .client }),
            Self.usesPortalLink(moment, .client) {
-            clientParameters["portal_link"] = try PortalAccess.issueLink(c, clientID: client.id, issuedBy: "moment:\(moment.rawValue)",
-                                                                         lifetime: PortalAccess.momentLinkLifetime,
-                                                                         siteURL: configuration.siteURL)
+            clientLink = PortalLinkReference(clientID: client.id, lifetimeSeconds: Int(PortalAccess.momentLinkLifetime),
+                                             issuedBy: "moment:\(moment.rawValue)")
         }
         let messages = deliveries.map { d in
                 OutboxMessage(idempotencyKey: d.idempotencyKey, moment: moment, bookingID: booking.id, recipientRole: d.role,
                               recipientName: d.name, channel: d.channel == .whatsapp ? .whatsapp : .email, address: d.address,
-                              parameters: d.role == .client ? clientParameters : parameters, dueAt: dueAt, staleAfter: staleAfter)
+                              parameters: parameters, portalLink: d.role == .client ? clientLink : nil, dueAt: dueAt, staleAfter: staleAfter)
             }
         return try OutboxRepository.enqueue(c, messages)
     }
@@ -48,10 +48,10 @@ public struct BookingNotifier: Sendable {
         return [t.whatsApp.body, t.email.text, t.email.subject].contains { $0.contains("{{portal_link}}") }
     }
 
-    /// The team: the WhatsApp numbers in STAFF_WHATSAPP, and admins by email.
+    /// The team: the WhatsApp numbers in STAFF_WHATSAPP, and owners by email.
     func team(_ c: Connection) throws -> [NotificationPlanner.Contact] {
         var contacts = configuration.staffWhatsApp.map { NotificationPlanner.Contact(name: "Roch team", phone: $0, email: nil) }
-        for member in try TeamRepository.active(c) where member.role == "admin" {
+        for member in try TeamRepository.active(c) where member.role == "owner" {
             contacts.append(.init(name: member.name, phone: nil, email: member.email))
         }
         return contacts

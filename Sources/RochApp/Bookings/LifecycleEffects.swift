@@ -8,7 +8,9 @@ struct LifecycleEffects {
     let notifier: BookingNotifier
 
     func apply(_ actions: [BookingAction], to booking: BookingRecord, state: BookingState, occurrence: String,
-               extra: [String: String], on c: Connection) throws {
+               extra given: [String: String], on c: Connection) throws {
+        // Actions may add parameters for the ones after them (the sent proposal's total and link).
+        var extra = given
         for action in actions {
             switch action {
             case .notify(let moment):
@@ -30,9 +32,18 @@ struct LifecycleEffects {
                 try OutboxRepository.enqueueJob(c, kind: "schedule_reminders",
                                                 idempotencyKey: "schedule_reminders:\(booking.id):\(occurrence)",
                                                 payload: try JSONB(encoding: ["booking_id": String(booking.id)]))
+            case .markProposalSent:
+                guard let proposal = try PaymentMilestoneRepository.markProposalSent(c, bookingID: booking.id) else {
+                    throw TransitionConflict(currentState: booking.state, message: "There is no proposal to send: create it (total and payment plan) first.")
+                }
+                // The caller's own wording wins (e.g. a link the staff side builds).
+                extra.merge(["total_amount": proposal.total.inr, "proposal_link": "\(notifier.configuration.siteURL)/portal/"]) { given, _ in given }
+            case .cancelPaymentLinks:
+                try OutboxRepository.enqueueJob(c, kind: CancelPaymentLinksJob.kind,
+                                                idempotencyKey: "\(CancelPaymentLinksJob.kind):\(booking.id):\(occurrence)",
+                                                payload: try JSONB(encoding: ["booking_id": String(booking.id)]))
             case .cancelReminders:
-                try OutboxRepository.cancelQueued(c, bookingID: booking.id,
-                                                  moments: [.eventReminder48h, .eventReminder2h, .paymentDueReminder],
+                try OutboxRepository.cancelQueued(c, bookingID: booking.id, moments: Reminders.moments,
                                                   reason: "booking \(state.rawValue)")
             }
         }

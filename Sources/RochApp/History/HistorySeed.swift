@@ -50,7 +50,7 @@ public enum HistorySeed {
                               m.email, m.name, m.phone, m.role)
             }
             let coordinators: [Int64] = try c.query("""
-                SELECT id FROM staff_users WHERE active AND role IN ('admin', 'coordinator') ORDER BY id
+                SELECT id FROM staff_users WHERE active AND role IN ('owner', 'admin', 'coordinator') ORDER BY id
                 """).map { try $0.decode("id") }
             let data = generate(shape: shape, seed: seed, today: today, now: now, coordinators: coordinators)
             try insert(c, data, shape: shape, today: today)

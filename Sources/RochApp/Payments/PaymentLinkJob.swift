@@ -33,7 +33,9 @@ public struct PaymentLinkJob: JobHandler {
             return
         }
         let client = RazorpayClient(configuration: .init(apiBase: razorpay.apiBase, keyID: razorpay.keyID, keySecret: razorpay.keySecret))
-        for milestone in targets { try await issue(milestone.id, client: client, context: context) }
+        // A re-issue after a failed payment tells the client with `payment_failed` instead of `payment_link_issued`.
+        let failure = payload["failed_payment"].map { (paymentID: $0, reason: payload["failure_reason"] ?? FailedPaymentFollowUp.reason(errorDescription: nil)) }
+        for milestone in targets { try await issue(milestone.id, client: client, context: context, afterFailure: failure) }
     }
 
     /// The milestones `which` names that may need a link.
@@ -51,7 +53,8 @@ public struct PaymentLinkJob: JobHandler {
         var request: PaymentLinkRequest
     }
 
-    func issue(_ milestoneID: Int64, client: RazorpayClient, context: AppContext) async throws {
+    func issue(_ milestoneID: Int64, client: RazorpayClient, context: AppContext,
+               afterFailure failure: (paymentID: String, reason: String)? = nil) async throws {
         let site = context.configuration.siteURL
         let now = Date()
         // 1. Reserve (or find the reservation a crashed run left) and commit before calling Razorpay.
@@ -111,12 +114,23 @@ public struct PaymentLinkJob: JobHandler {
                                                         amountPaid: Money(paise: link.amountPaid), orderID: nil)
             try PaymentMilestoneRepository.setCurrentLink(c, id: m.id, razorpayLinkID: link.id, shortURL: link.shortURL)
             let settled = try PaymentSettlement(configuration: configuration).settle(c, milestoneID: m.id)
+            if booking.state == .cancelled {
+                // Cancelled while Razorpay was making the link: nobody is told, and the link is cancelled too.
+                try OutboxRepository.enqueueJob(c, kind: CancelPaymentLinksJob.kind, idempotencyKey: "\(CancelPaymentLinksJob.kind):\(booking.id):link:\(reservation.link.id)",
+                                                payload: try JSONB(encoding: ["booking_id": String(booking.id)]))
+                return
+            }
             guard settled?.status == .linkIssued || settled?.status == .partiallyPaid else { return }
             let amount = Money(paise: link.amount - link.amountPaid)
-            try BookingNotifier(configuration: configuration).notify(c, moment: .paymentLinkIssued, booking: booking,
-                                                                     occurrence: "link:\(reservation.link.id)", extra: [
-                "milestone_label": m.label, "amount": amount.inr, "due_date": NotificationFormat.date(m.dueOn), "payment_link": link.shortURL,
-            ])
+            if let failure {
+                try FailedPaymentMessages(configuration).notify(c, booking: booking, milestone: m, paymentID: failure.paymentID,
+                                                                reason: failure.reason, link: link.shortURL, now: now)
+            } else {
+                try BookingNotifier(configuration: configuration).notify(c, moment: .paymentLinkIssued, booking: booking,
+                                                                         occurrence: "link:\(reservation.link.id)", extra: [
+                    "milestone_label": m.label, "amount": amount.inr, "due_date": NotificationFormat.date(m.dueOn), "payment_link": link.shortURL,
+                ])
+            }
             try TimelineRepository.append(c, bookingID: booking.id, kind: "payment", title: "Payment link ready: \(m.label)",
                                           body: "Your \(m.label) of \(amount.inr) is due on \(NotificationFormat.date(m.dueOn)). Pay securely by UPI, card or net banking.",
                                           data: try JSONB(encoding: PaymentSettlement.timelineData(m, ["status": PaymentMilestoneStatus.linkIssued.rawValue,

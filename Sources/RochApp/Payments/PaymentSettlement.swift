@@ -61,6 +61,14 @@ struct PaymentSettlement {
                                      details: ["refund": refund.refundID, "payment": refund.paymentID, "amount_paise": String(refund.amount.paise)])
         }
 
+        if !counted.isEmpty && booking.state == .cancelled {
+            let amount = counted.reduce(Money.zero) { $0 + $1.payment.amount }
+            try raiseFlag(c, m, "\(amount.inr) was paid towards the \(m.label) after the booking was cancelled: refund it or reinstate the booking.")
+        }
+        if !counted.isEmpty {
+            // The client paid after all: a queued "your payment did not go through" is now wrong.
+            try OutboxRepository.cancelQueued(c, bookingID: booking.id, moments: [.paymentFailed], reason: "a payment was received")
+        }
         if m.amountPaid > m.amount {
             try raiseFlag(c, m, "Overpaid: \(m.amountPaid.inr) received against \(m.amount.inr) (\((m.amountPaid - m.amount).inr) extra). Refund or adjust.")
         }
@@ -79,7 +87,7 @@ struct PaymentSettlement {
                 try TimelineRepository.append(c, bookingID: booking.id, kind: "payment", title: "Payment link expired: \(m.label)",
                                               body: "The link for your \(m.label) expired. Your coordinator will send a new one.",
                                               data: try JSONB(encoding: Self.timelineData(m, ["status": m.status.rawValue])))
-            case .cancelled:
+            case .cancelled where booking.state != .cancelled:   // a cancelled booking's timeline already says so
                 try TimelineRepository.append(c, bookingID: booking.id, kind: "payment", title: "Payment link cancelled: \(m.label)",
                                               body: "The link for your \(m.label) was cancelled. Your coordinator will be in touch.",
                                               data: try JSONB(encoding: Self.timelineData(m, ["status": m.status.rawValue])))
@@ -113,7 +121,8 @@ struct PaymentSettlement {
     private func confirmBooking(_ c: Connection, milestone m: PaymentMilestoneRecord, bookingID: Int64) throws -> Bool {
         guard let booking = try BookingRepository.lock(c, id: bookingID) else { return false }
         guard booking.state == .proposalSent else {
-            if booking.state == .cancelled || booking.state == .enquiry || booking.state == .discussion {
+            // (Money on a cancelled booking is flagged when it is counted, for every milestone.)
+            if booking.state == .enquiry || booking.state == .discussion {
                 try raiseFlag(c, m, "The \(m.label) was paid while the booking is \(booking.state.label): refund it or reinstate the booking.")
             }
             return false

@@ -71,10 +71,22 @@ struct RazorpayEventProcessor {
         guard let found = try milestoneOf(paymentID: p.id, orderID: p.orderID, c) else {
             // payment.captured often arrives before payment_link.paid: keep it; the link event ties it to its milestone.
             try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: nil, paymentLinkID: nil)
+            if event.event == "payment.failed", let order = p.orderID, !order.isEmpty {
+                // A failed first attempt: no link event will name its order, so the worker asks Razorpay whose it is.
+                try OutboxRepository.enqueueJob(c, kind: TieFailedPaymentJob.kind, idempotencyKey: "\(TieFailedPaymentJob.kind):\(p.id)",
+                                                payload: try JSONB(encoding: ["payment_id": p.id, "order_id": order, "error_code": p.errorCode ?? "",
+                                                                              "error_description": p.errorDescription ?? ""]))
+                return "recorded: payment \(p.id) failed, not yet tied to a milestone; the worker looks up its link"
+            }
             return "recorded: payment \(p.id) \(p.status), not yet tied to a milestone"
         }
-        try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: found.milestone.id, paymentLinkID: found.linkID)
-        return try outcome(event, milestone: found.milestone, c, now: now)
+        let stored = try PaymentLedgerRepository.upsertPayment(c, Self.reported(p), milestoneID: found.milestone.id, paymentLinkID: found.linkID)
+        var text = try outcome(event, milestone: found.milestone, c, now: now)
+        if event.event == "payment.failed" {
+            text += "; " + (try FailedPaymentMessages(settlement.configuration).follow(up: stored, errorDescription: p.errorDescription,
+                                                                                     milestoneID: found.milestone.id, c, now: now))
+        }
+        return text
     }
 
     private func refundEvent(_ event: RazorpayEvent, _ c: Connection, now: Date) throws -> String {

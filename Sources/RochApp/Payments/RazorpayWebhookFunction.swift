@@ -57,13 +57,14 @@ public struct RazorpayWebhookFunction: Sendable {
         let signature = request.headers["x-razorpay-signature"]?.trimmingCharacters(in: .whitespaces)
         let db = context.database
 
-        // Verify before anything is parsed; a rejected delivery is stored and changes nothing else.
+        // Verify before anything is parsed; a rejected delivery changes nothing else, and only its
+        // digest and first bytes are kept (a few per source address: see RejectedWebhooks).
         if signature == nil || signature!.isEmpty || !WebhookSignature.verifyRazorpay(body: body, signatureHex: signature, secret: razorpay.webhookSecret) {
             let missing = signature == nil || signature!.isEmpty
             let outcome = missing ? "rejected: no X-Razorpay-Signature header" : "rejected: X-Razorpay-Signature does not match the body"
+            let rejections = RejectedWebhooks(provider: Self.provider, limit: context.configuration.webhookRejectedLimit)
             _ = try await db.withConnection { c in
-                try WebhookDeliveryRepository.record(c, provider: Self.provider, eventID: headerEventID, event: nil, signatureOK: false,
-                                                     body: body, remoteAddress: remote, outcome: outcome)
+                try rejections.record(c, request: request, eventID: headerEventID, outcome: outcome)
             }
             if missing { throw HTTPError.badRequest("The X-Razorpay-Signature header is missing: this endpoint only accepts signed Razorpay webhooks.", code: "missing_signature") }
             throw HTTPError.unauthorized("The X-Razorpay-Signature does not match the body for our webhook secret.")

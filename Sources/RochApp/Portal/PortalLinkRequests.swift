@@ -6,8 +6,8 @@ import RochStore
 /// "Send me a new link": a client enters their phone number. The request does the same work for
 /// every number (two rate-limit counters and one queued job, in one round of queries), and the
 /// answer is the same, so neither its words nor its timing say whether the number is a client's.
-/// The worker's `portal_link_request` job looks the number up and, for a client, mints the link
-/// and queues the `portal_link_requested` WhatsApp/email messages.
+/// The worker's `portal_link_request` job looks the number up and, for a client, queues the
+/// `portal_link_requested` WhatsApp/email messages; the link is minted when each is sent.
 public struct PortalLinkRequests: Sendable {
     public struct Limits: Sendable, Equatable {
         public var perIP: RateLimiter.Limit
@@ -48,10 +48,10 @@ public struct PortalLinkRequests: Sendable {
         do { phone = try PhoneNumber.parse(raw) } catch let e as PhoneNumberError {
             throw HTTPError.unprocessable("Check the phone number.", fields: ["phone": e.message])
         }
-        let ip = request.remoteAddress
+        let network = ClientNetwork.rateLimitKey(for: request.remoteAddress)  // IPv6 counts by /64
         let limits = self.limits
         try await context.database.withConnection { c in
-            if !ip.isEmpty, let retry = try RateLimiter.hit(c, key: "portal-link:ip:\(ip)", limit: limits.perIP) {
+            if let network, let retry = try RateLimiter.hit(c, key: "portal-link:ip:\(network)", limit: limits.perIP) {
                 throw HTTPError.tooManyRequests(retryAfter: retry)
             }
             if let retry = try RateLimiter.hit(c, key: "portal-link:phone:\(phone.e164)", limit: limits.perPhone) {
@@ -65,7 +65,8 @@ public struct PortalLinkRequests: Sendable {
     }
 }
 
-/// The worker's half of a link request: for a known client, mint a link and queue the messages.
+/// The worker's half of a link request: for a known client, queue the messages (each carries a
+/// link minted when it is sent).
 public struct PortalLinkRequestJob: JobHandler {
     public var kind: String { PortalLinkRequests.jobKind }
     public init() {}
@@ -73,26 +74,25 @@ public struct PortalLinkRequestJob: JobHandler {
     public func run(_ job: JobRecord, context: AppContext) async throws {
         struct Payload: Decodable { let phone: String }
         guard let payload = try? job.payload.decode(Payload.self) else { throw JobFailure.permanent(reason: "payload has no phone") }
-        let site = context.configuration.siteURL
         _ = try await context.database.transaction { c in
-            try Self.send(c, phone: payload.phone, jobID: job.id, siteURL: site)
+            try Self.send(c, phone: payload.phone, jobID: job.id)
         }
     }
 
     /// Returns how many messages were queued (0 for a number that is not a client's).
     @discardableResult
-    static func send(_ c: Connection, phone: String, jobID: Int64, siteURL: String, now: Date = Date()) throws -> Int {
+    static func send(_ c: Connection, phone: String, jobID: Int64, now: Date = Date()) throws -> Int {
         guard let client = try PortalAccessRepository.client(c, phone: phone) else { return 0 }
+        // The worker mints the link (and its expiry) when it sends: the outbox row never holds it.
         let expires = now.addingTimeInterval(PortalAccess.requestedLinkLifetime)
-        let link = try PortalAccess.issueLink(c, clientID: client.id, issuedBy: "client:request", lifetime: PortalAccess.requestedLinkLifetime,
-                                              siteURL: siteURL, now: now)
-        let parameters = ["client_name": client.name, "portal_link": link, "link_expiry": NotificationFormat.dateTime(expires)]
+        let link = PortalLinkReference(clientID: client.id, lifetimeSeconds: Int(PortalAccess.requestedLinkLifetime), issuedBy: "client:request")
+        let parameters = ["client_name": client.name]
         var messages: [OutboxMessage] = []
         func add(_ channel: OutboxMessage.Channel, _ address: String) {
             messages.append(OutboxMessage(
                 idempotencyKey: "portal_link_requested:client:\(client.id):\(channel.rawValue):job\(jobID)",
                 moment: .portalLinkRequested, bookingID: nil, recipientRole: .client, recipientName: client.name,
-                channel: channel, address: address, parameters: parameters,
+                channel: channel, address: address, parameters: parameters, portalLink: link,
                 staleAfter: expires))
         }
         if client.whatsAppConsent { add(.whatsapp, client.phone) }

@@ -86,9 +86,10 @@ enum PortalPayments {
     }
 
     /// Totals come from the current schedule's milestones; before there is one, the total is the
-    /// accepted (else the latest sent) proposal's and nothing is paid.
+    /// accepted (else the latest sent) proposal's and nothing is paid. A draft's schedule is the
+    /// team's work in progress: nothing shows until a proposal has been sent.
     static func read(_ c: Connection, booking: BookingRecord, proposals: [PortalProposal], site: String) throws -> Result {
-        let milestones = try PaymentService.milestones(c, bookingID: booking.id, site: site)
+        let milestones = proposals.isEmpty ? [] : try PaymentService.milestones(c, bookingID: booking.id, site: site)
             .filter { $0.status != .cancelled }
         let proposalTotal = (proposals.last { $0.status == "accepted" } ?? proposals.last)?.totalPaise ?? 0
         let total = milestones.isEmpty ? proposalTotal : milestones.reduce(Int64(0)) { $0 + $1.amount.paise }

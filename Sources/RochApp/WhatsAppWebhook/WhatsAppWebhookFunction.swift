@@ -53,9 +53,11 @@ public struct WhatsAppWebhookHandler: Sendable {
         guard request.body.count <= Self.maxBodyBytes else { throw HTTPError.payloadTooLarge(limit: Self.maxBodyBytes) }
         guard !request.body.isEmpty else { throw HTTPError.badRequest("The request has no body.", code: "empty_body") }
         guard let signature = request.headers["x-hub-signature-256"] else {
+            try await reject(request, "rejected: no X-Hub-Signature-256 header")
             throw HTTPError.unauthorized("X-Hub-Signature-256 is missing.")
         }
         guard WebhookSignature.verifyWhatsApp(body: request.body, header: signature, appSecret: appSecret) else {
+            try await reject(request, "rejected: X-Hub-Signature-256 does not match the body")
             throw HTTPError.unauthorized("X-Hub-Signature-256 does not match the body.")
         }
         let webhook: WhatsAppWebhook
@@ -76,6 +78,15 @@ public struct WhatsAppWebhookHandler: Sendable {
                            messages: messages.count, newMessages: stored.count)
         }
         return try Response.json(result)
+    }
+
+    /// Keeps the evidence of a delivery that failed verification: its digest and first bytes, a
+    /// few per source address (see RejectedWebhooks); the rest are only counted.
+    func reject(_ request: Request, _ outcome: String) async throws {
+        let rejections = RejectedWebhooks(provider: "whatsapp", limit: context.configuration.webhookRejectedLimit)
+        _ = try await context.database.withConnection { c in
+            try rejections.record(c, request: request, eventID: nil, outcome: outcome)
+        }
     }
 
     struct Receipt: Encodable, Sendable {

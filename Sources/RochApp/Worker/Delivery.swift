@@ -39,12 +39,12 @@ public enum EmailTransports {
         guard let mail else { return nil }
         let from = Mailer.parseMailbox(mail.from)
         return MailerTransport(mailer: Mailer(configuration: .init(smtpURL: mail.smtpURL, from: from?.address ?? mail.from,
-                                                                   fromName: from?.name ?? "Roch Events")))
+                                                                   fromName: from?.name ?? "Roch Events", caFile: mail.caFile)))
     }
 }
 
 /// Email through RochIntegrations' Mailer: multipart text + HTML; 5xx refusals and bad addresses
-/// are final, network trouble and 4xx answers are retried.
+/// are final, network trouble, missing TLS and 4xx answers are retried.
 public struct MailerTransport: EmailTransport {
     public let mailer: Mailer
 
@@ -52,10 +52,13 @@ public struct MailerTransport: EmailTransport {
 
     public func send(_ email: OutgoingEmail) async throws(EmailSendError) -> String {
         do throws(MailError) {
-            return try await mailer.send(EmailMessage(to: email.to, toName: email.toName, subject: email.subject, text: email.text, html: email.html))
+            return try await mailer.send(EmailMessage(to: email.to, toName: email.toName, subject: email.subject, text: email.text,
+                                                      html: email.html, messageID: mailer.messageID(forKey: email.messageKey)))
         } catch {
             switch error.kind {
-            case .network: throw EmailSendError(permanent: false, message: error.description)
+            // No TLS (STARTTLS not offered, a failed handshake) may be a passing downgrade or a
+            // fixable setting: retried, and the reason says which.
+            case .network, .tlsUnavailable: throw EmailSendError(permanent: false, message: error.description)
             case .rejected: throw EmailSendError(permanent: (error.smtpCode ?? 500) >= 500, message: error.description)
             case .headerInjection, .invalidAddress, .invalidConfiguration: throw EmailSendError(permanent: true, message: error.description)
             }
@@ -79,6 +82,11 @@ struct Delivery: Sendable {
     let email: (any EmailTransport)?
     let rateLimit: TokenBucket?
     let options: WorkerOptions
+
+    /// True when this worker has a provider for the channel (otherwise the row is skipped).
+    func canSend(_ channel: String) -> Bool {
+        channel == "whatsapp" ? whatsApp != nil : channel == "email" ? email != nil : false
+    }
 
     func deliver(_ n: ClaimedNotification) async -> DeliveryOutcome {
         switch n.channel {

@@ -36,6 +36,8 @@ public enum JobHandlers {
         let handlers: [any JobHandler] = [
             PortalLinkRequestJob(),
             PaymentLinkJob(),
+            CancelPaymentLinksJob(),
+            TieFailedPaymentJob(),
             ScheduleRemindersJob(),
         ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })

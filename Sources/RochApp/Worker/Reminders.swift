@@ -37,8 +37,12 @@ public enum PaymentReminderMilestones {
 /// Puts a booking's reminders in the outbox (ReminderPlan: 48 h and 2 h before the event, payment
 /// due soon and overdue) and moves them when the facts change. Re-planning is idempotent: an
 /// unchanged reminder keeps its outbox key, a moved one is cancelled and queued anew.
+///
+/// While no start time is agreed (nothing sets it until the staff side does), the 48 h reminder is
+/// timed against `Configuration.eventDefaultStartTime` and says the time is still to be confirmed,
+/// and `start_time_missing` asks the coordinator to agree it; the 2 h reminder waits for a real time.
 public struct Reminders: Sendable {
-    public static let moments: [NotificationMoment] = [.eventReminder48h, .eventReminder2h, .paymentDueReminder]
+    public static let moments: [NotificationMoment] = [.eventReminder48h, .eventReminder2h, .paymentDueReminder, .startTimeMissing]
     /// The states in which a booking gets reminders (confirmed and not yet over).
     public static let activeStates: Set<BookingState> = [.depositPaid, .activePreparation]
 
@@ -67,13 +71,19 @@ public struct Reminders: Sendable {
         }
         var keep: [String] = []
         var queued = 0
-        // Event reminders need the start time; until it is agreed there are none (a reschedule adds them).
-        if let text = booking.eventStartTime, let start = BookingNotifier.timeOfDay(text) {
-            for r in ReminderPlan.make(eventDate: booking.eventDate, startTime: start, unpaidMilestones: []).reminders {
-                keep.append(r.key)
-                if case .skip = r.decide(now: now) { continue }
-                queued += try notifier.notify(c, moment: r.moment, booking: booking, occurrence: r.key, dueAt: r.dueAt, staleAfter: r.staleAt)
-            }
+        let start = booking.eventStartTime.flatMap(BookingNotifier.timeOfDay)
+        let plan = ReminderPlan.make(eventDate: booking.eventDate, startTime: start,
+                                     defaultStartTime: notifier.configuration.eventDefaultStartTime, unpaidMilestones: [])
+        for r in plan.reminders {
+            keep.append(r.key)
+            if case .skip = r.decide(now: now) { continue }
+            // Agreeing the time after the assumed-time 48 h reminder went out must not send "two days to go" twice.
+            if r.kind == .eventReminder48h,
+               try ReminderRows.wasSent(c, bookingID: booking.id, moment: .eventReminder48h,
+                                        occurrencePrefix: "event_reminder_48h:\(booking.eventDate)T", other: r.key) { continue }
+            let extra = r.startTimeAssumed ? ["event_time": ReminderPlan.unconfirmedStartWording] : [:]
+            queued += try notifier.notify(c, moment: r.moment, booking: booking, occurrence: r.key, extra: extra,
+                                          dueAt: r.dueAt, staleAfter: r.staleAt)
         }
         queued += try planPayments(booking, on: c, now: now, keep: &keep)
         try ReminderRows.cancel(c, bookingID: booking.id, moments: Self.moments, keeping: keep, reason: "rescheduled")

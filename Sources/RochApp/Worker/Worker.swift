@@ -19,7 +19,11 @@ public final class Worker: @unchecked Sendable {
         public var skipped = 0
         public var jobsRun = 0
         public var released = 0
+        /// Messages dead-lettered because their lease expired WORKER_MAX_LEASES times.
+        public var deadLettered = 0
         public var stale = 0
+        /// Webhook deliveries deleted by the retention rules.
+        public var prunedDeliveries = 0
         public var isIdle: Bool { claimed == 0 && jobsRun == 0 }
 
         public init() {}
@@ -28,12 +32,14 @@ public final class Worker: @unchecked Sendable {
         public mutating func add(_ p: Pass) {
             claimed += p.claimed; sent += p.sent; retried += p.retried; failed += p.failed
             skipped += p.skipped; jobsRun += p.jobsRun; released += p.released; stale += p.stale
+            deadLettered += p.deadLettered; prunedDeliveries += p.prunedDeliveries
         }
     }
 
     public let context: AppContext
     public let options: WorkerOptions
     let delivery: Delivery
+    let links: PortalLinkMinting
     let alerts: DeliveryAlerts
     let handlers: [String: any JobHandler]
     private let wakeup = Wakeup()
@@ -56,6 +62,7 @@ public final class Worker: @unchecked Sendable {
         let mailer = email ?? EmailTransports.make(config.mail)
         delivery = Delivery(whatsApp: client, email: mailer,
                             rateLimit: options.whatsAppRatePerSecond.map { TokenBucket(ratePerSecond: $0) }, options: options)
+        links = PortalLinkMinting(database: context.database, siteURL: config.siteURL)
         alerts = DeliveryAlerts(notifier: BookingNotifier(configuration: config))
         self.handlers = handlers
     }
@@ -115,7 +122,16 @@ public final class Worker: @unchecked Sendable {
         let batch = try await context.database.withConnection { c in try NotificationQueue.claim(c, limit: options.batchSize) }
         pass.claimed = batch.count
         let outcomes = await withTaskGroup(of: (ClaimedNotification, DeliveryOutcome).self) { group in
-            for n in batch { group.addTask { [delivery] in (n, await delivery.deliver(n)) } }
+            for n in batch {
+                group.addTask { [delivery, links] in
+                    // A link is minted only for a message this worker can send (else it is skipped).
+                    guard delivery.canSend(n.channel) else { return (n, await delivery.deliver(n)) }
+                    switch await links.prepare(n) {
+                    case .ready(let ready): return (n, await delivery.deliver(ready))
+                    case .notSent(let outcome): return (n, outcome)
+                    }
+                }
+            }
             var all: [(ClaimedNotification, DeliveryOutcome)] = []
             for await result in group {
                 // Record each outcome as soon as it is known: a crash later in the batch loses nothing sent.
@@ -182,17 +198,35 @@ public final class Worker: @unchecked Sendable {
         lastHousekeeping = now
         let prune = now.timeIntervalSince(lastPrune) >= options.pruneInterval
         if prune { lastPrune = now }
-        let lease = options.leaseSeconds
-        let (released, stale) = try await context.database.withConnection { c in
-            let released = try NotificationQueue.releaseExpiredLeases(c, leaseSeconds: lease)
-                + JobQueue.releaseExpiredLeases(c, leaseSeconds: lease)
+        let options = self.options
+        let alerts = self.alerts
+        let (released, dead, stale, pruned) = try await context.database.withConnection { c in
+            let leases = try c.transaction { c in
+                let leases = try NotificationQueue.releaseExpiredLeases(c, leaseSeconds: options.leaseSeconds, maxLeases: options.maxLeases)
+                // The team hears of a dead-lettered message like of any other that will not arrive.
+                for d in leases.dead {
+                    try alerts.raise(c, bookingID: d.bookingID, moment: d.moment, recipientRole: d.recipientRole, recipientName: d.recipientName,
+                                     channel: d.channel, address: d.address, cause: "dead_\(d.channel)", reason: d.reason)
+                }
+                return leases
+            }
+            let released = leases.requeued + (try JobQueue.releaseExpiredLeases(c, leaseSeconds: options.leaseSeconds, maxAttempts: options.jobMaxAttempts))
             try ReminderRows.cancelSettledPaymentReminders(c)
             let stale = try NotificationQueue.skipStale(c)
-            if prune { try RateLimiter.prune(c) }
-            return (released, stale)
+            var pruned = 0
+            if prune {
+                try RateLimiter.prune(c)
+                let p = try WebhookDeliveryRepository.prune(c, acceptedDays: options.webhookRetentionDays,
+                                                            rejectedDays: options.webhookRejectedRetentionDays)
+                pruned = p.accepted + p.rejected
+            }
+            return (released, leases.dead.count, stale, pruned)
         }
+        if dead > 0 { log("worker: \(dead) message(s) dead-lettered after \(options.maxLeases) expired leases (status 'dead' in the notification log)") }
         pass.released = released
+        pass.deadLettered = dead
         pass.stale = stale
+        pass.prunedDeliveries = pruned
     }
 
     func secondsUntilNextDue() async throws -> TimeInterval {

@@ -21,13 +21,22 @@ public struct WorkerOptions: Sendable, Equatable {
     /// WhatsApp messages per second for this sender (Meta's default is 80); nil means no limit.
     public var whatsAppRatePerSecond: Double? = 80
     public var jobMaxAttempts = 10
-    /// How often old rate-limit windows are pruned.
+    /// How often old rate-limit windows and webhook deliveries are pruned.
     public var pruneInterval: TimeInterval = 3_600
+    /// Lease expiries (the worker sending a message died or hung) before the message is
+    /// dead-lettered instead of requeued: one message that kills the worker must not loop forever.
+    public var maxLeases = 3
+    /// Verified webhook deliveries are kept this many days (at least 2: longer than Razorpay's
+    /// 24-hour retries, since a processed delivery is what makes a redelivery a duplicate).
+    public var webhookRetentionDays = 90
+    /// Rejected (unverified) webhook deliveries and their per-source counters are kept this many days.
+    public var webhookRejectedRetentionDays = 7
 
     public init() {}
 
     /// Reads WHATSAPP_RATE_LIMIT (messages/s, `off` for none), WORKER_BATCH_SIZE, WORKER_POLL_SECONDS,
-    /// WORKER_LEASE_SECONDS, WORKER_MAX_ATTEMPTS, WORKER_RETRY_BASE_SECONDS and WORKER_PAIR_BACKOFF_UNIT;
+    /// WORKER_LEASE_SECONDS, WORKER_MAX_ATTEMPTS, WORKER_MAX_LEASES, WORKER_RETRY_BASE_SECONDS,
+    /// WORKER_PAIR_BACKOFF_UNIT, WEBHOOK_RETENTION_DAYS and WEBHOOK_REJECTED_RETENTION_DAYS;
     /// throws with every malformed value.
     public static func from(environment env: [String: String]) throws -> WorkerOptions {
         var o = WorkerOptions()
@@ -49,6 +58,9 @@ public struct WorkerOptions: Sendable, Equatable {
         number("WORKER_POLL_SECONDS", 0.05...3_600) { o.pollInterval = $0 }
         number("WORKER_LEASE_SECONDS", 1...86_400) { o.leaseSeconds = Int($0) }
         number("WORKER_MAX_ATTEMPTS", 1...100) { o.maxAttempts = Int($0) }
+        number("WORKER_MAX_LEASES", 1...100) { o.maxLeases = Int($0) }
+        number("WEBHOOK_RETENTION_DAYS", 2...3_650) { o.webhookRetentionDays = Int($0) }
+        number("WEBHOOK_REJECTED_RETENTION_DAYS", 1...3_650) { o.webhookRejectedRetentionDays = Int($0) }
         number("WORKER_RETRY_BASE_SECONDS", 0.001...3_600) { o.retryBase = $0 }
         number("WORKER_PAIR_BACKOFF_UNIT", 0.001...60) { o.pairRateLimitUnit = $0 }
         if !problems.isEmpty { throw Configuration.Problems(problems: problems) }

@@ -203,8 +203,10 @@ final class ChannelStreamWriter: StreamWriter, @unchecked Sendable {
 enum LiveReload {
     static func stream(watching directory: String) -> Response {
         Response.eventStream { sse in
-            try await sse.retry(milliseconds: 1000)
+            // The first bytes go out once the baseline is taken: a change made after a client has
+            // them is one this stream reports.
             var last = await Task.detached { snapshot(directory) }.value
+            try await sse.retry(milliseconds: 1000)
             var ticks = 0
             while !sse.isClosed {
                 try await Task.sleep(nanoseconds: 300_000_000)

@@ -124,7 +124,10 @@ public enum FastCGIServer {
     public static func run(_ address: Address, handler: @escaping Handler, limits: FastCGIConnection.Limits = .init()) async throws {
         signal(SIGPIPE, SIG_IGN)
         let server = try await start(address, handler: handler, limits: limits)
-        log("FastCGI responder listening on \(address)")
+        // The bound address: with port 0 the OS chose the port, and whoever started us reads it here.
+        var bound = address
+        if case .tcp(let host, _) = address, let port = server.port { bound = .tcp(host: host, port: port) }
+        log("FastCGI responder listening on \(bound)")
         await waitForTerminationSignal()
         log("stopping: finishing requests in flight")
         await server.shutdown()

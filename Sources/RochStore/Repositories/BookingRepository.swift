@@ -21,7 +21,21 @@ public struct BookingRecord: Sendable, Equatable {
     public var createdAt: Date
 }
 
-/// What the enquiry form creates.
+/// The contact details a visitor typed on the public form, kept on the booking as submitted: they
+/// never change the client's stored details (the team compares and adopts them from the staff side).
+public struct SubmittedContact: Sendable, Equatable {
+    public var name: String
+    public var email: String?
+    public var whatsAppConsent: Bool
+
+    public init(name: String, email: String?, whatsAppConsent: Bool) {
+        self.name = name
+        self.email = email
+        self.whatsAppConsent = whatsAppConsent
+    }
+}
+
+/// What the enquiry form creates (the enquiry's name, email and consent are stored as `SubmittedContact`).
 public struct NewBooking: Sendable {
     public var publicID: String
     public var clientID: Int64
@@ -49,18 +63,29 @@ public enum BookingRepository {
         let e = b.enquiry
         let inserted = try c.query("""
             INSERT INTO bookings (public_id, client_id, event_type, event_date, city, venue, guests, budget,
-                                  services, notes, idempotency_key, source_ip)
-            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12)
+                                  services, notes, idempotency_key, source_ip,
+                                  submitted_name, submitted_email, submitted_whatsapp_consent)
+            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING \(columns)
             """, b.publicID, b.clientID, e.eventType.rawValue, e.eventDate.description, e.city, e.venue, e.guests,
-            e.budget.rawValue, e.services.map(\.rawValue), e.notes, e.idempotencyKey, b.sourceIP)
+            e.budget.rawValue, e.services.map(\.rawValue), e.notes, e.idempotencyKey, b.sourceIP,
+            e.name, e.email, e.whatsAppConsent)
         if let row = inserted.first { return (try record(row), true) }
         // Another request with this key won (and has committed: ON CONFLICT waited for it).
         guard let key = e.idempotencyKey, let existing = try find(c, idempotencyKey: key) else {
             throw PostgresError(kind: .other, message: "booking insert returned nothing")
         }
         return (existing, false)
+    }
+
+    /// What the visitor typed on the form for this booking; nil for bookings made before it was recorded.
+    public static func submittedContact(_ c: Connection, bookingID: Int64) throws -> SubmittedContact? {
+        guard let row = try c.query("""
+            SELECT submitted_name, submitted_email, submitted_whatsapp_consent FROM bookings WHERE id = $1
+            """, bookingID).first, let name = try row.decode("submitted_name", as: String?.self) else { return nil }
+        return SubmittedContact(name: name, email: try row.decode("submitted_email"),
+                                whatsAppConsent: try row.decode("submitted_whatsapp_consent", as: Bool?.self) ?? false)
     }
 
     public static func find(_ c: Connection, idempotencyKey: String) throws -> BookingRecord? {

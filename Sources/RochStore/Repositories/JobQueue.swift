@@ -26,14 +26,18 @@ public enum JobQueue {
         }.sorted { $0.id < $1.id }
     }
 
-    /// Jobs whose worker vanished go back to the queue.
+    /// Jobs whose worker vanished (killed, hung) go back to the queue, unless they have used up
+    /// `maxAttempts` (each claim counts one): then they fail with the reason instead of looping.
     @discardableResult
-    public static func releaseExpiredLeases(_ c: Connection, leaseSeconds: Int) throws -> Int {
+    public static func releaseExpiredLeases(_ c: Connection, leaseSeconds: Int, maxAttempts: Int = 10) throws -> Int {
         try c.execute("""
-            UPDATE jobs SET status = 'queued', next_attempt_at = now(), claimed_at = NULL,
-                   last_error = 'the worker running it stopped before finishing; running again'
+            UPDATE jobs SET status = CASE WHEN attempts >= $2 THEN 'failed' ELSE 'queued' END,
+                   next_attempt_at = now(), claimed_at = NULL,
+                   last_error = CASE WHEN attempts >= $2
+                       THEN 'gave up: the worker running it stopped or hung on each of its ' || attempts || ' attempts'
+                       ELSE 'the worker running it stopped before finishing; running again' END
             WHERE status = 'running' AND claimed_at < now() - make_interval(secs => $1)
-            """, leaseSeconds)
+            """, leaseSeconds, max(1, maxAttempts))
     }
 
     @discardableResult

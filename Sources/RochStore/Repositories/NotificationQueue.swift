@@ -12,6 +12,8 @@ public struct ClaimedNotification: Sendable, Equatable {
     public var channel: String
     public var address: String?
     public var parameters: [String: String]
+    /// A sign-in link to mint for `{{portal_link}}` just before sending (see PortalLinkReference).
+    public var portalLink: PortalLinkReference?
     /// Attempts including this one (the claim counts it).
     public var attempts: Int
     public var dueAt: Date
@@ -40,31 +42,73 @@ public enum NotificationQueue {
             RETURNING n.id, n.idempotency_key, n.moment, n.booking_id, n.recipient_role, n.recipient_name, n.channel,
                       n.address, n.parameters, n.attempts, n.due_at, n.stale_after
             """, limit).map { row in
-            ClaimedNotification(
+            let stored = StoredParameter.split((try? row.decode("parameters", as: JSONB.self).decode([String: StoredParameter].self)) ?? [:])
+            return ClaimedNotification(
                 id: try row.decode("id"), idempotencyKey: try row.decode("idempotency_key"), moment: try row.decode("moment"),
                 bookingID: try row.decode("booking_id"), recipientRole: try row.decode("recipient_role"),
                 recipientName: try row.decode("recipient_name"), channel: try row.decode("channel"),
                 address: try row.decode("address"),
-                parameters: (try? row.decode("parameters", as: JSONB.self).decode([String: String].self)) ?? [:],
+                parameters: stored.parameters, portalLink: stored.portalLink,
                 attempts: try row.decode("attempts"), dueAt: try row.decode("due_at"), staleAfter: try row.decode("stale_after"))
         }.sorted { $0.id < $1.id }
     }
 
+    /// What releasing expired leases did.
+    public struct ReleasedLeases: Sendable, Equatable {
+        /// Rows put back in the queue.
+        public var requeued = 0
+        /// Rows whose lease expired `maxLeases` times: `dead`, never sent again.
+        public var dead: [DeadLetter] = []
+        public init() {}
+    }
+
+    /// A message dead-lettered because its worker kept dying or hanging while sending it.
+    public struct DeadLetter: Sendable, Equatable {
+        public var id: Int64
+        public var bookingID: Int64?
+        public var moment: String
+        public var recipientRole: String
+        public var recipientName: String?
+        public var channel: String
+        public var address: String?
+        public var reason: String
+    }
+
     /// Rows claimed longer than `leaseSeconds` ago by a worker that never finished them (killed,
-    /// crashed, host lost) go back to the queue. Returns how many.
+    /// crashed, host lost, hung) go back to the queue; a row whose lease has now expired
+    /// `maxLeases` times is dead-lettered instead (`dead`, with the reason): a message that kills
+    /// or hangs every worker that sends it must not loop forever.
     @discardableResult
-    public static func releaseExpiredLeases(_ c: Connection, leaseSeconds: Int) throws -> Int {
-        try c.query("""
+    public static func releaseExpiredLeases(_ c: Connection, leaseSeconds: Int, maxLeases: Int = 3) throws -> ReleasedLeases {
+        var result = ReleasedLeases()
+        let rows = try c.query("""
             WITH expired AS (
-                UPDATE notifications SET status = 'queued', next_attempt_at = now(), claimed_at = NULL, updated_at = now(),
-                       last_error = 'the worker sending it stopped before recording the outcome; sending again'
+                UPDATE notifications
+                SET lease_expiries = lease_expiries + 1, claimed_at = NULL, updated_at = now(),
+                    status = CASE WHEN lease_expiries + 1 >= $2 THEN 'dead' ELSE 'queued' END,
+                    next_attempt_at = now(),
+                    last_error = CASE WHEN lease_expiries + 1 >= $2
+                        THEN 'dead: the worker sending it stopped or hung ' || (lease_expiries + 1)
+                             || ' times (lease of ' || $1 || ' s expired each time); not sent again'
+                        ELSE 'the worker sending it stopped before recording the outcome; sending again' END
                 WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1)
-                RETURNING id
+                RETURNING id, status, last_error, lease_expiries, booking_id, moment, recipient_role, recipient_name, channel, address
+            ), logged AS (
+                INSERT INTO notification_events (notification_id, status, detail)
+                SELECT id, CASE WHEN status = 'dead' THEN 'dead' ELSE 'requeued' END,
+                       CASE WHEN status = 'dead' THEN last_error ELSE 'lease of ' || $1 || ' s expired (' || lease_expiries || ' of ' || $2 || ')' END
+                FROM expired
             )
-            INSERT INTO notification_events (notification_id, status, detail)
-            SELECT id, 'requeued', $2 FROM expired
-            RETURNING notification_id
-            """, leaseSeconds, "lease of \(leaseSeconds) s expired").count
+            SELECT * FROM expired ORDER BY id
+            """, leaseSeconds, max(1, maxLeases))
+        for row in rows {
+            guard try row.decode("status", as: String.self) == "dead" else { result.requeued += 1; continue }
+            result.dead.append(DeadLetter(
+                id: try row.decode("id"), bookingID: try row.decode("booking_id"), moment: try row.decode("moment"),
+                recipientRole: try row.decode("recipient_role"), recipientName: try row.decode("recipient_name"),
+                channel: try row.decode("channel"), address: try row.decode("address"), reason: try row.decode("last_error")))
+        }
+        return result
     }
 
     /// Queued reminders whose `stale_after` has passed are skipped with the reason, never sent late.

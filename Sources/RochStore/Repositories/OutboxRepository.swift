@@ -12,6 +12,9 @@ public struct OutboxMessage: Sendable, Equatable {
     /// E.164 phone for WhatsApp, an email address for email.
     public var address: String?
     public var parameters: [String: String]
+    /// The client's sign-in link for `{{portal_link}}`, minted by the worker when it sends (the
+    /// row stores this reference instead of a link).
+    public var portalLink: PortalLinkReference?
     public var dueAt: Date?
     /// Past this time the message is skipped rather than sent late (reminders).
     public var staleAfter: Date?
@@ -20,7 +23,7 @@ public struct OutboxMessage: Sendable, Equatable {
 
     public init(idempotencyKey: String, moment: NotificationMoment, bookingID: Int64?, recipientRole: RecipientRole,
                 recipientName: String?, channel: Channel, address: String?, parameters: [String: String],
-                dueAt: Date? = nil, staleAfter: Date? = nil) {
+                portalLink: PortalLinkReference? = nil, dueAt: Date? = nil, staleAfter: Date? = nil) {
         self.idempotencyKey = idempotencyKey
         self.moment = moment
         self.bookingID = bookingID
@@ -29,6 +32,7 @@ public struct OutboxMessage: Sendable, Equatable {
         self.channel = channel
         self.address = address
         self.parameters = parameters
+        self.portalLink = portalLink
         self.dueAt = dueAt
         self.staleAfter = staleAfter
     }
@@ -44,7 +48,7 @@ public enum OutboxRepository {
     public static func enqueue(_ c: Connection, _ messages: [OutboxMessage]) throws -> Int {
         var added = 0
         for m in messages {
-            let params = try JSONB(encoding: m.parameters)
+            let params = try JSONB(encoding: StoredParameter.stored(m.parameters, portalLink: m.portalLink))
             let rows = try c.query("""
                 INSERT INTO notifications (idempotency_key, moment, booking_id, recipient_role, recipient_name, channel,
                                            address, parameters, due_at, next_attempt_at, stale_after)

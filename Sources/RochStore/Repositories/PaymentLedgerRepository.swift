@@ -105,6 +105,27 @@ public enum PaymentLedgerRepository {
             .first.map(linkRecord)
     }
 
+    /// The booking's links that may still take money (being created, created, partly paid), oldest first.
+    public static func openLinks(_ c: Connection, bookingID: Int64) throws -> [PaymentLinkRecord] {
+        try c.query("""
+            SELECT \(linkColumns.split(separator: ",").map { "l." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM payment_links l JOIN payment_milestones m ON m.id = l.milestone_id
+            WHERE m.booking_id = $1 AND l.status IN ('creating', 'created', 'partially_paid') ORDER BY l.id
+            """, bookingID).map(linkRecord)
+    }
+
+    /// Live links of open bookings whose order we have not learnt yet (no payment reported on them),
+    /// newest first: where an untied failed attempt can have come from.
+    public static func linksAwaitingOrder(_ c: Connection, limit: Int) throws -> [PaymentLinkRecord] {
+        try c.query("""
+            SELECT \(linkColumns.split(separator: ",").map { "l." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM payment_links l JOIN payment_milestones m ON m.id = l.milestone_id JOIN bookings b ON b.id = m.booking_id
+            WHERE l.status IN ('created', 'partially_paid') AND l.razorpay_link_id IS NOT NULL AND l.razorpay_order_id IS NULL
+              AND b.state NOT IN ('cancelled', 'completed')
+            ORDER BY l.id DESC LIMIT $1
+            """, limit).map(linkRecord)
+    }
+
     /// Records what an event says about a link: its status only moves forward, its paid amount only grows.
     public static func recordLinkState(_ c: Connection, link: PaymentLinkRecord, razorpayLinkID: String, reported: PaymentLinkStatus,
                                        amountPaid: Money, orderID: String?) throws {

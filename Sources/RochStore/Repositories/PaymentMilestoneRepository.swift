@@ -64,6 +64,28 @@ public enum PaymentMilestoneRepository {
         return proposalID
     }
 
+    /// The proposal the client was just sent.
+    public struct SentProposal: Sendable, Equatable {
+        public var id: Int64
+        public var publicID: String
+        public var total: Money
+        public var sentAt: Date
+    }
+
+    /// Marks the booking's current draft proposal `sent` (`sent_at` now) and returns it; a proposal
+    /// already sent is returned as it is (firing twice changes nothing). nil when there is none.
+    public static func markProposalSent(_ c: Connection, bookingID: Int64) throws -> SentProposal? {
+        let row = try c.query("""
+            UPDATE proposals SET status = 'sent', sent_at = COALESCE(sent_at, now())
+            WHERE booking_id = $1 AND status = 'draft' RETURNING id, public_id, total_paise, sent_at
+            """, bookingID).first ?? c.query("""
+            SELECT id, public_id, total_paise, COALESCE(sent_at, created_at) AS sent_at FROM proposals
+            WHERE booking_id = $1 AND status IN ('sent', 'accepted') ORDER BY id DESC LIMIT 1
+            """, bookingID).first
+        return try row.map { SentProposal(id: try $0.decode("id"), publicID: try $0.decode("public_id"),
+                                          total: Money(paise: try $0.decode("total_paise")), sentAt: try $0.decode("sent_at")) }
+    }
+
     /// Marks the booking's current proposals superseded and cancels their unpaid milestones.
     public static func supersedeProposals(_ c: Connection, bookingID: Int64) throws {
         try c.execute("UPDATE proposals SET status = 'superseded' WHERE booking_id = $1 AND status <> 'superseded'", bookingID)

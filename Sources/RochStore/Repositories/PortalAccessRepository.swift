@@ -98,8 +98,7 @@ public enum PortalAccessRepository {
 
     /// The client with this phone (E.164), if any: the fresh-link form looks it up.
     public static func client(_ c: Connection, phone: String) throws -> ClientRecord? {
-        try c.query("SELECT id, phone, name, email, whatsapp_consent FROM clients WHERE phone = $1", phone).first
-            .map(ClientRepository.record)
+        try ClientRepository.find(c, phone: phone)
     }
 
     static func session(_ row: Row) throws -> PortalSessionRecord {

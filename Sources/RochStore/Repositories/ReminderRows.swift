@@ -38,6 +38,18 @@ public enum ReminderRows {
 }
 
 extension ReminderRows {
+    /// Whether a reminder of `moment` whose occurrence starts with `occurrencePrefix` and is not
+    /// `other` already went out to the booking's people (sending, sent, delivered or read; a failed
+    /// one reached nobody, so its replacement may go).
+    public static func wasSent(_ c: Connection, bookingID: Int64, moment: NotificationMoment, occurrencePrefix: String,
+                               other: String) throws -> Bool {
+        try c.query("""
+            SELECT EXISTS (SELECT 1 FROM notifications
+                           WHERE booking_id = $1 AND moment = $2 AND status IN ('sending', 'sent', 'delivered', 'read')
+                             AND strpos(idempotency_key, ':' || $3) > 0 AND right(idempotency_key, length($4) + 1) <> ':' || $4) AS sent
+            """, bookingID, moment.rawValue, occurrencePrefix, other).first!.decode("sent")
+    }
+
     /// Cancels queued payment reminders whose milestone (`parameters.milestone_sequence`, current
     /// proposal) is no longer open: paid, cancelled or refunded since the reminder was planned.
     @discardableResult

@@ -130,11 +130,11 @@ public enum StaffBookingQueries {
     }
 
     /// The people the coordinator filter offers: active staff who coordinate a booking or whose role
-    /// is coordinator or owner ('admin' until the staff roles are renamed), by name.
+    /// is coordinator or owner, by name.
     public static func coordinators(_ c: Connection) throws -> [(id: Int64, name: String)] {
         try c.query("""
             SELECT s.id, s.name FROM staff_users s
-            WHERE s.active AND (s.role IN ('coordinator', 'owner', 'admin')
+            WHERE s.active AND (s.role IN ('coordinator', 'owner')
                                 OR EXISTS (SELECT 1 FROM bookings b WHERE b.coordinator_id = s.id))
             ORDER BY s.name, s.id
             """).map { (id: try $0.decode("id"), name: try $0.decode("name")) }

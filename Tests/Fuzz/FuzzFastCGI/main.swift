@@ -1,40 +1,12 @@
-// libFuzzer target: arbitrary bytes from a "web server" through the FastCGI record parser and the
-// connection state machine. Must never crash; every action must be well-formed.
-import RochHTTP
+// libFuzzer target: arbitrary bytes from a web server through the FastCGI record parser and connection state machine (scripts/fuzz.sh, ROCH_FUZZ=1).
+// The check itself is FuzzChecks.fastCGI (Tests/FuzzChecks), which `make test` also runs on every seed and
+// saved crash input in this folder (RochFuzzReplayTests).
 import FuzzDriver
+import RochFuzzChecks
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
-    var limits = FastCGIConnection.Limits()
-    limits.maxBodyBytes = 8192
-    limits.maxParamsBytes = 8192
-    var state = FastCGIConnection(limits: limits)
-    var offset = 0
-    while offset < input.count {
-        let parsed: (FastCGIRecord, Int)?
-        do { parsed = try FastCGIRecordParser.parse(input[offset...]) } catch { return 0 }  // protocol error: close
-        guard let (record, used) = parsed else { return 0 }  // needs more bytes
-        precondition(used >= 8 && used <= input.count - offset)
-        offset += used
-        for action in state.receive(record) {
-            switch action {
-            case .send(let bytes):
-                // whatever we send must itself parse as whole records
-                guard let (records, rest) = try? FastCGIRecordParser.parseAll(bytes), rest == 0, !records.isEmpty else {
-                    fatalError("responder produced malformed records")
-                }
-            case .close:
-                return 0
-            case .handle(let id, let request):
-                precondition(request.body.count <= limits.maxBodyBytes)
-                _ = state.finished(requestId: id)
-            case .abort:
-                break
-            }
-        }
-    }
-    return 0
+    FuzzChecks.crashOnFailure(FuzzChecks.fastCGI, data, size)
 }
 
 // SwiftPM's entry point for this executable (see FuzzDriver).

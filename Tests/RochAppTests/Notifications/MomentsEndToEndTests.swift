@@ -38,7 +38,7 @@ final class InProcessHTTP: @unchecked Sendable {
         let config = kit.context.configuration
         let transitions = TransitionService(configuration: config)
         let notifier = BookingNotifier(configuration: config)
-        try await kit.sync { c in try c.execute("INSERT INTO staff_users (email, name, role) VALUES ('priya@rochevents.in', 'Priya Shah', 'admin')") }
+        try await kit.sync { c in try c.execute("INSERT INTO staff_users (email, name, role) VALUES ('priya@rochevents.in', 'Priya Shah', 'owner')") }
 
         // 1 enquiry_received: the site's form
         let booking = try await kit.booking()
@@ -61,7 +61,8 @@ final class InProcessHTTP: @unchecked Sendable {
         // 2 discussion_scheduled, 3 proposal_sent (TransitionService)
         try await fire(.discuss, ["call_time": "Friday, 4 pm IST"])
         try await kit.sync { c in
-            try c.execute("INSERT INTO proposals (booking_id, public_id, total_paise, status) VALUES ($1, 'prop-e2e-000000000001', 150000000, 'sent')", booking.id)
+            // A draft: send_proposal below marks it sent, as in production.
+            try c.execute("INSERT INTO proposals (booking_id, public_id, total_paise) VALUES ($1, 'prop-e2e-000000000001', 150000000)", booking.id)
             try BookingRepository.schedule(c, id: booking.id, date: booking.eventDate, startTime: "18:30")
         }
         try await fire(.sendProposal, ["total_amount": "₹15,00,000", "proposal_link": "https://rochevents.test/portal/proposal"])
@@ -72,6 +73,9 @@ final class InProcessHTTP: @unchecked Sendable {
         try await fire(.depositPaid, actor: .paymentWebhook)
         try await notify(.paymentReceived, ["milestone_label": "deposit", "amount": "₹4,50,000", "receipt_number": "RCPT/2026-27/0001",
                                       "invoice_link": "https://rochevents.test/portal/invoice/1"])
+        // payment_failed: the payment webhook's follow-up of a failed attempt
+        try await notify(.paymentFailed, ["milestone_label": "balance", "amount": "₹10,50,000", "due_date": "Monday, 1 March 2027",
+                                          "failure_reason": "the bank or payment app declined it", "payment_link": "https://rzp.io/i/bal"])
         try await fire(.startPreparation)
         // 7 vendor_milestone_updated, 8 vendor_blocked: the vendors engineer's triggers
         try await notify(.vendorMilestoneUpdated, ["vendor_role": "Florist", "milestone_text": "Your floral arrangements have been confirmed"])
@@ -96,6 +100,9 @@ final class InProcessHTTP: @unchecked Sendable {
         try await kit.drain(worker)
         // 12 event_completed (after the event date)
         try await fire(.complete, now: IST.instant(booking.eventDate.adding(days: 1), TimeOfDay(hour: 10, minute: 0)!))
+        // start_time_missing is the reminder planner's (ReminderTests); queued here, after the planner and the
+        // completion have withdrawn reminders, only to prove its template goes through the worker.
+        try await notify(.startTimeMissing, [:])
         // booking_cancelled on a second booking
         let other = try await kit.booking(phone: "9123456780", name: "Kabir Shetty", email: "kabir@example.com")
         try await kit.sync { c in

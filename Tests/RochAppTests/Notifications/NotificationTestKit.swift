@@ -53,6 +53,7 @@ struct NotificationKit: Sendable {
         if smtp {
             let sink = try SMTPSink()
             env["SMTP_URL"] = sink.url(user: "roch", password: "secret")
+            env["SMTP_CA_FILE"] = sink.caFile
             env["MAIL_FROM"] = "Roch Events <hello@rochevents.test>"
             self.sink = sink
         } else {

@@ -242,7 +242,17 @@ import Testing
         options.pollInterval = 600  // only NOTIFY outbox can wake it in time
         let worker = kit.worker(options)
         let loop = Task { await worker.run() }
-        try await Task.sleep(for: .milliseconds(300))
+        // Wait until the worker is waiting: it LISTENs and has asked when the next row is due (the last
+        // thing it does before it sleeps), so only the NOTIFY of the booking's outbox rows can wake it.
+        let ready = Date().addingTimeInterval(20)
+        var isWaiting = false
+        while !isWaiting && Date() < ready {
+            let listening = try await kit.count("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%'")
+            let waiting = try await kit.count("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle' AND query LIKE '%least((SELECT min(next_attempt_at) FROM notifications%'")
+            isWaiting = listening > 0 && waiting > 0
+            if !isWaiting { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(isWaiting, "the worker never went to wait for NOTIFY")
         _ = try await kit.booking()
         let deadline = Date().addingTimeInterval(20)
         while try await kit.count("SELECT count(*) AS n FROM notifications WHERE status = 'sent'") < 2, Date() < deadline {

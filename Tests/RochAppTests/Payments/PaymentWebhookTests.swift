@@ -222,7 +222,11 @@ import Testing
         #expect(try f.snapshot() == before)
         #expect(try f.milestone(1).status == .linkIssued)
         #expect(try f.strings("SELECT outcome AS v FROM webhook_deliveries WHERE NOT signature_ok").allSatisfy { $0.hasPrefix("rejected") })
-        #expect(try f.count("SELECT 1 FROM webhook_deliveries WHERE NOT signature_ok AND event_id = $1 AND raw_body = $2", genuine.eventID, ByteA(forged.body)) == 1)
+        // Kept as evidence: the body's digest, length and first 512 bytes (WebhookRetentionTests).
+        #expect(try f.count("""
+            SELECT 1 FROM webhook_deliveries WHERE NOT signature_ok AND event_id = $1
+            AND body_sha256 = sha256($2) AND body_length = length($2) AND raw_body = substring($2 FROM 1 FOR 512)
+            """, genuine.eventID, ByteA(forged.body)) == 1)
         // A forged delivery cannot use up the event id: the genuine one still takes effect.
         #expect(await f.deliver(genuine).status == 200)
         #expect(try f.milestone(1).status == .paid)

@@ -64,9 +64,16 @@ extension FakeRazorpayServer {
         return RazorpayPaymentOutcome(paymentID: payment.id, linkStatus: link.status, deliveries: deliveries)
     }
 
-    /// A failed payment attempt on the link (the link stays payable).
+    /// A failed payment attempt on the link (the link stays payable). Like every attempt it pays into
+    /// the link's order, made by the first checkout (a later fetch of the link shows its `order_id`).
     public func failPayment(linkID: String, method: String = "upi") throws -> RazorpayWebhookDelivery {
-        guard let link = link(id: linkID) else { throw FakeRazorpayFailure(description: "no link \(linkID)") }
+        let found: Link? = lock.withLock {
+            guard var link = links[linkID] else { return nil }
+            if link.orderID == nil { link.orderID = "order_" + FakeWhatsAppServer.randomToken(14) }
+            links[linkID] = link
+            return link
+        }
+        guard let link = found else { throw FakeRazorpayFailure(description: "no link \(linkID)") }
         let payment = Payment(id: "pay_" + FakeWhatsAppServer.randomToken(14), amount: link.amount - link.amountPaid, method: method,
                               createdAt: Int64(Date().timeIntervalSince1970))
         let delivery = makeEvent("payment.failed", link: nil, payment: payment, orderID: link.orderID, failed: true)

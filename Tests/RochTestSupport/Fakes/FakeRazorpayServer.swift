@@ -215,10 +215,12 @@ public final class FakeRazorpayServer: @unchecked Sendable {
         return .json(200, ["payment_links": result.reversed().map(Self.json)])
     }
 
+    /// Razorpay cancels only links in the `created` (issued) state: "You cannot cancel Payment Links
+    /// in the partially_paid or paid state" (docs: Payment Link States), nor expired or cancelled ones.
     private func cancel(id: String) -> FakeHTTPResponse {
         let outcome: Result<Link, FakeHTTPResponse> = lock.withLock {
             guard var link = links[id] else { return .failure(Self.error(400, description: "The id provided does not exist", field: "id")) }
-            guard link.status == "created" || link.status == "partially_paid" else {
+            guard link.status == "created" else {
                 return .failure(Self.error(400, description: "Payment Link cannot be cancelled as it is in \(link.status) state", field: nil))
             }
             let now = Int64(Date().timeIntervalSince1970)

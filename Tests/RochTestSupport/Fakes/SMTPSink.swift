@@ -2,9 +2,10 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// A tiny SMTP server that accepts mail and keeps it for assertions: EHLO/HELO, AUTH PLAIN and
+/// A tiny SMTP server that accepts mail and keeps it for assertions: EHLO/HELO, STARTTLS (offered
+/// with a throwaway certificate unless `startTLS: false`; clients trust `caFile`), AUTH PLAIN and
 /// LOGIN (any credentials, or only the configured ones), MAIL FROM, RCPT TO, DATA with
-/// dot-unstuffing, RSET, NOOP, QUIT. No TLS: STARTTLS is not offered.
+/// dot-unstuffing, RSET, NOOP, QUIT.
 public final class SMTPSink: @unchecked Sendable {
     /// One message as received.
     public struct Message: Sendable {
@@ -14,6 +15,8 @@ public final class SMTPSink: @unchecked Sendable {
         public var data: [UInt8]
         /// The user name given with AUTH, if any.
         public var authenticatedUser: String?
+        /// True when the message came over TLS (after STARTTLS).
+        public var overTLS: Bool = false
 
         public var text: String { String(decoding: data, as: UTF8.self) }
 
@@ -39,14 +42,21 @@ public final class SMTPSink: @unchecked Sendable {
     public let port: Int
     /// When set, AUTH must give exactly these; otherwise any credentials are accepted.
     public let credentials: (user: String, password: String)?
+    /// The certificate to trust (PEM) when STARTTLS is offered, e.g. for SMTP_CA_FILE; nil without TLS.
+    public var caFile: String? { certificate?.caFile }
+    let certificate: SinkCertificate?
     private let channel: Channel
     private let lock = NSLock()
     private var stored: [Message] = []
     private var transcript: [String] = []
 
-    public init(host: String = "127.0.0.1", port: Int = 0, credentials: (user: String, password: String)? = nil) throws {
+    /// `startTLS: false` makes a server that does not offer STARTTLS (a client that requires it must refuse to send).
+    public init(host: String = "127.0.0.1", port: Int = 0, credentials: (user: String, password: String)? = nil,
+                startTLS: Bool = true) throws {
         self.credentials = credentials
+        certificate = startTLS ? try SinkCertificate() : nil
         let box = SinkBox()
+        box.certificate = certificate
         channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -59,6 +69,7 @@ public final class SMTPSink: @unchecked Sendable {
 
     /// The URL to give `Mailer` (credentials optional).
     public func url(user: String? = nil, password: String? = nil) -> String {
+        // smtp:// with STARTTLS (the Mailer requires it); smtps:// is not served.
         if let user, let password { return "smtp://\(user):\(password)@127.0.0.1:\(port)" }
         return "smtp://127.0.0.1:\(port)"
     }
@@ -75,6 +86,7 @@ public final class SMTPSink: @unchecked Sendable {
 
 private final class SinkBox: @unchecked Sendable {
     weak var sink: SMTPSink?
+    var certificate: SinkCertificate?
 }
 
 private final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendable {
@@ -90,6 +102,7 @@ private final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendab
     var recipients: [String] = []
     var dataLines: [UInt8] = []
     var user: String?
+    var overTLS = false
 
     init(sink: SinkBox) { box = sink }
 
@@ -113,7 +126,7 @@ private final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendab
         switch state {
         case .data:
             if line == [UInt8(ascii: ".")] {
-                sink?.store(.init(mailFrom: mailFrom ?? "", recipients: recipients, data: dataLines, authenticatedUser: user))
+                sink?.store(.init(mailFrom: mailFrom ?? "", recipients: recipients, data: dataLines, authenticatedUser: user, overTLS: overTLS))
                 dataLines = []
                 mailFrom = nil
                 recipients = []
@@ -144,7 +157,20 @@ private final class SMTPSessionHandler: ChannelInboundHandler, @unchecked Sendab
         let verb = text.split(separator: " ").first.map { $0.uppercased() } ?? ""
         switch verb {
         case "EHLO":
-            reply(context, "250-sink.roch.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n250-AUTH PLAIN LOGIN\r\n250 SMTPUTF8")
+            let startTLS = box.certificate != nil && !overTLS ? "250-STARTTLS\r\n" : ""
+            reply(context, "250-sink.roch.test\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n\(startTLS)250-AUTH PLAIN LOGIN\r\n250 SMTPUTF8")
+        case "STARTTLS":
+            guard let certificate = box.certificate else { reply(context, "502 5.5.1 STARTTLS not available"); return }
+            guard !overTLS else { reply(context, "503 5.5.1 TLS already active"); return }
+            // The answer goes out in clear; everything after it through TLS. RFC 3207: the session
+            // starts over (no EHLO, no AUTH), and nothing the client pipelined after STARTTLS counts.
+            reply(context, "220 2.0.0 Ready to start TLS")
+            try? context.pipeline.syncOperations.addHandler(SinkTLSHandler(certificate: certificate), position: .first)
+            overTLS = true
+            pending = []
+            mailFrom = nil
+            recipients = []
+            user = nil
         case "HELO":
             reply(context, "250 sink.roch.test")
         case "AUTH":

@@ -3,8 +3,6 @@
 import datetime
 import os
 import subprocess
-import time
-import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -12,24 +10,29 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import psycopg_shim as db
 from browser import make_driver
-from support import free_port
+from support import start_on_free_port, wait_for_port
 
 
 @pytest.fixture
 def live_site(root, bin_dir, tmp_path, migrated_db):
     out = tmp_path / "public"
     subprocess.run([str(bin_dir / "roch"), "build", "--out", str(out)], cwd=root, check=True, capture_output=True, timeout=120)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": migrated_db, "SITE_URL": f"http://127.0.0.1:{port}"}
-    proc = subprocess.Popen([str(bin_dir / "roch"), "serve", "--in-process", "--port", str(port), "--dir", str(out)],
-                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # SITE_URL names the port, so roch serve is told its port up front (again on another if it was taken).
+    procs = []
+
+    def start(port):
+        env = {**os.environ, "DATABASE_URL": migrated_db, "SITE_URL": f"http://127.0.0.1:{port}"}
+        proc = subprocess.Popen([str(bin_dir / "roch"), "serve", "--in-process", "--port", str(port), "--dir", str(out)],
+                                cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        procs.append(proc)
+        wait_for_port(port, proc, timeout=30)
+        return proc
+
+    def taken(_port):
+        return b"in use" in procs[-1].stderr.read()
+
+    port, proc = start_on_free_port(start, taken)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
     yield base
     proc.terminate()
     proc.wait(timeout=10)

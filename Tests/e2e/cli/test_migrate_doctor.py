@@ -52,3 +52,15 @@ def test_doctor_reports_pending_migrations_then_all_good(bin_dir, root, database
     assert run(bin_dir, ["migrate"], env, root).returncode == 0
     r = run(bin_dir, ["doctor"], env, root)
     assert r.returncode == 0 and "all good" in r.stdout, r.stdout
+
+
+def test_doctor_fails_when_the_smtp_ca_file_cannot_be_read(bin_dir, root, database_url, tmp_path):
+    url = fresh_database(database_url)
+    env = {**os.environ, "DATABASE_URL": url, "SMTP_URL": "smtp://127.0.0.1:2525", "MAIL_FROM": "hello@rochevents.test",
+           "SMTP_CA_FILE": str(tmp_path / "missing.pem")}
+    assert run(bin_dir, ["migrate"], env, root).returncode == 0
+    r = run(bin_dir, ["doctor"], env, root)
+    assert r.returncode == 1 and "SMTP_CA_FILE" in r.stdout and "missing.pem" in r.stdout, r.stdout
+    (tmp_path / "missing.pem").write_text("certificates\n")
+    r = run(bin_dir, ["doctor"], env, root)
+    assert r.returncode == 0 and "all good" in r.stdout, r.stdout

@@ -2,7 +2,9 @@
 import hashlib
 import hmac
 import json
+import os
 import smtplib
+import ssl
 import time
 from email.message import EmailMessage
 
@@ -116,8 +118,29 @@ def test_smtp_sink_keeps_messages_for_assertions(bin_dir):
             assert smtp.rset()[0] == 250  # the abandoned envelope is not stored
         status, listing = sink.control("GET", "/__fake/messages")
         assert status == 200 and len(listing["messages"]) == 1
+        assert listing["messages"][0]["over_tls"] is False
         received = listing["messages"][0]
         assert received["mail_from"] == "bookings@roch.example"
         assert received["recipients"] == ["ananya@example.com"]
         assert received["authenticated_user"] == "mailer"
         assert "\r\n.leading dot line\r\n" in received["data"]  # dot-stuffed by smtplib, unstuffed by the sink
+
+
+def test_smtp_sink_offers_starttls_with_a_certificate_clients_can_trust(bin_dir):
+    with FakeProcess(bin_dir, "smtp", "--control-port", "0") as sink:
+        assert sink.ca_file and os.path.exists(sink.ca_file)
+        context = ssl.create_default_context(cafile=sink.ca_file)
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=10) as smtp:
+            smtp.ehlo("client.test")
+            assert smtp.has_extn("starttls")
+            smtp.starttls(context=context)  # verifies the certificate for 127.0.0.1
+            smtp.ehlo("client.test")
+            assert not smtp.has_extn("starttls")
+            smtp.sendmail("bookings@roch.example", ["ananya@example.com"], "Subject: over TLS\r\n\r\nhello\r\n")
+        status, listing = sink.control("GET", "/__fake/messages")
+        assert [m["over_tls"] for m in listing["messages"]] == [True]
+    with FakeProcess(bin_dir, "smtp", "--control-port", "0", "--no-starttls") as plain:
+        assert plain.ca_file is None
+        with smtplib.SMTP("127.0.0.1", plain.port, timeout=10) as smtp:
+            smtp.ehlo("client.test")
+            assert not smtp.has_extn("starttls")

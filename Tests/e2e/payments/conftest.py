@@ -2,40 +2,22 @@
 was sent, the razorpay-webhook function as a native FastCGI responder, a minimal HTTP front (what
 nginx does in production: HTTP in, FastCGI to the responder), and the fake Razorpay (`roch-fakes`)
 firing signed webhooks at that front."""
-import os
-import socket
 import subprocess
-import time
 
 import pytest
 
 import psycopg_shim as db
 from payments_support import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FastCGIFront, public_id
 from roch_fakes import FakeProcess
-from support import free_port
+from support import start_fastcgi
 
 
 @pytest.fixture
 def webhook_fastcgi(bin_dir, migrated_db):
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": migrated_db, "SITE_URL": "https://rochevents.test", "RAZORPAY_KEY_ID": KEY_ID,
-           "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET, "BUSINESS_GSTIN": "27AAPFR1234K1Z5",
-           "STAFF_WHATSAPP": "+919820099999", "ROCH_DB_POOL": "8"}
-    proc = subprocess.Popen([str(bin_dir / "razorpay-webhook"), "--fastcgi", f"127.0.0.1:{port}"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"razorpay-webhook exited: {proc.stderr.read().decode()}")
-            if time.time() > deadline:
-                proc.kill()
-                raise RuntimeError("razorpay-webhook did not listen")
-            time.sleep(0.05)
-    yield ("127.0.0.1", port)
+    proc, address = start_fastcgi(bin_dir, "razorpay-webhook", migrated_db, {
+        "RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "BUSINESS_GSTIN": "27AAPFR1234K1Z5", "STAFF_WHATSAPP": "+919820099999", "ROCH_DB_POOL": "8"})
+    yield address
     proc.terminate()
     try:
         proc.wait(timeout=10)

@@ -15,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 import psycopg_shim as db
-from support import create_migrated_database, free_port
+from support import FASTCGI_LISTENING, create_migrated_database, free_port, start_on_free_port  # noqa: F401
 
 # The payments and vendors features' own test helpers: the real webhook and self-service paths.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "payments"))
@@ -76,6 +76,19 @@ def wait_listening(port, proc, name, timeout=30):
     raise RuntimeError(f"{name} did not listen on {port}")
 
 
+def announced_port(log, proc, name, timeout=30) -> int:
+    """The port a FastCGI responder started with 127.0.0.1:0 says it bound, read from its log file."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        match = FASTCGI_LISTENING.search(log.read_bytes())
+        if match:
+            return int(match.group(1))
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text(errors='replace')}")
+        time.sleep(0.05)
+    raise RuntimeError(f"{name} did not say which port it listens on")
+
+
 def stop(proc):
     if proc.poll() is None:
         proc.terminate()
@@ -128,19 +141,31 @@ class Stack:
         self.workdir = pathlib.Path(workdir)
         self.env = {**os.environ, "DATABASE_URL": url, "SITE_URL": "http://127.0.0.1", "PORTAL_SSE_HEARTBEAT_SECONDS": "2",
                     "PORTAL_SSE_RETRY_MS": "500"}
-        self.ports = {"portal": free_port(), "portal-events": free_port(), "nginx": free_port()}
+        self.ports = {}
         self.procs = {}
         self.env.update({"RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
                          "BUSINESS_GSTIN": "27AAPFR1234K1Z5", "VENDOR_LINK_SECRET": vendor_support.SECRET})
-        self.ports.update({"razorpay-webhook": free_port(), "vendor": free_port()})
         for name in ("portal", "portal-events", "razorpay-webhook", "vendor"):
-            proc = subprocess.Popen([str(bin_dir / name), "--fastcgi", f"127.0.0.1:{self.ports[name]}"], env=self.env,
-                                    stdout=subprocess.DEVNULL, stderr=open(self.workdir / f"{name}.log", "wb"))
+            # port 0: the responder binds a port the OS picks and logs it
+            log = self.workdir / f"{name}.log"
+            proc = subprocess.Popen([str(bin_dir / name), "--fastcgi", "127.0.0.1:0"], env=self.env,
+                                    stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
+            self.ports[name] = announced_port(log, proc, name)
             wait_listening(self.ports[name], proc, name)
             self.procs[name] = proc
-        (self.workdir / "nginx.conf").write_text(NGINX_CONF.format(dir=self.workdir, port=self.ports["nginx"], public=public,
-                                                                    events=self.ports["portal-events"], portal=self.ports["portal"]))
-        self.start_nginx()
+
+        def start(port):  # nginx must be told its port: again on another if it was taken meanwhile
+            self.ports["nginx"] = port
+            (self.workdir / "error.log").unlink(missing_ok=True)
+            (self.workdir / "nginx.conf").write_text(NGINX_CONF.format(dir=self.workdir, port=port, public=public,
+                                                                        events=self.ports["portal-events"], portal=self.ports["portal"]))
+            self.start_nginx()
+
+        def taken(_port):
+            log = self.workdir / "error.log"
+            return log.exists() and "Address already in use" in log.read_text()
+
+        start_on_free_port(start, taken)
         self.url = f"http://127.0.0.1:{self.ports['nginx']}"
 
     def start_nginx(self):

@@ -158,7 +158,8 @@ def test_live_updates_and_recovery_after_the_network_drops(stack, desktop_driver
     stack.kill_nginx()
     missed = [commit_portal_event(portal_db, booking_row, "vendor", f"Missed update {i}", "While you were offline.", {"n": i})[0]
               for i in range(3)]
-    time.sleep(2)
+    # the page has noticed: its stream dropped and it says it is no longer live
+    WebDriverWait(d, WAIT).until(lambda x: x.find_element(By.ID, "live-indicator").get_attribute("data-mode") != "live")
     d.save_screenshot(str(output_dir / "portal-offline.png"))
     stack.start_nginx()
     for event_id in missed:

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from support import free_port, start_serve, wait_for_port, wait_for_socket  # noqa: F401  (shared with the tests)
+from support import free_port, start_on_free_port, start_serve, wait_for_port, wait_for_socket  # noqa: F401  (shared with the tests)
 
 FUNCTIONS = ["booking", "razorpay-webhook", "whatsapp-webhook", "portal", "portal-events", "admin", "health"]
 
@@ -117,19 +117,33 @@ http {{
     return int(port_conf)
 
 
+def nginx_on_free_port(processes: Processes, prefix: pathlib.Path, site_conf_for) -> int:
+    """nginx on a free port: site_conf_for(port) renders its site file; when the port was taken before
+    nginx bound it, again on another. Returns the port."""
+    def start(port):
+        (prefix / "logs" / "error.log").unlink(missing_ok=True)  # only this attempt's errors count
+        site_conf = site_conf_for(port)
+        (site_conf.parent / "port").write_text(str(port))
+        return start_nginx(processes, prefix, site_conf)
+
+    def taken(_port):
+        log = prefix / "logs" / "error.log"
+        return log.exists() and "Address already in use" in log.read_text()
+
+    return start_on_free_port(start, taken)[0]
+
+
 @pytest.fixture(scope="session")
 def cgi_nginx(root, workdir, site, functions_built, processes) -> int:
     """nginx + stock fcgiwrap running the function executables as CGI. Returns the HTTP port."""
     d = workdir / "cgi"
     d.mkdir()
     sock = d / "fcgiwrap.sock"
-    port = free_port()
-    conf = render(root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=d, FCGIWRAP_SOCKET=sock,
-                  LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log")
-    (conf / "port").write_text(str(port))
     fw = processes.start(["fcgiwrap", "-c", "4", "-s", f"unix:{sock}"])
     wait_for_socket(sock, fw)
-    return start_nginx(processes, d / "nginx", conf / "roch-cgi.conf")
+    return nginx_on_free_port(processes, d / "nginx", lambda port: render(
+        root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=d, FCGIWRAP_SOCKET=sock,
+        LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log") / "roch-cgi.conf")
 
 
 @pytest.fixture(scope="session")
@@ -138,14 +152,12 @@ def fastcgi_nginx(root, workdir, site, functions_built, processes) -> int:
     d = workdir / "fcgi"
     run = d / "run"
     run.mkdir(parents=True)
-    port = free_port()
-    conf = render(root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=run, FCGIWRAP_SOCKET=run / "unused.sock",
-                  LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log")
-    (conf / "port").write_text(str(port))
     for fn in FUNCTIONS:
         p = processes.start([functions_built / fn, "--fastcgi", f"unix:{run / fn}.sock"])
         wait_for_socket(run / f"{fn}.sock", p)
-    return start_nginx(processes, d / "nginx", conf / "roch-fastcgi.conf")
+    return nginx_on_free_port(processes, d / "nginx", lambda port: render(
+        root, d / "conf", PUBLIC_DIR=site, BIN_DIR=functions_built, RUN_DIR=run, FCGIWRAP_SOCKET=run / "unused.sock",
+        LISTEN=f"127.0.0.1:{port}", SERVER_NAME="localhost", ACCESS_LOG=d / "access.log") / "roch-fastcgi.conf")
 
 
 

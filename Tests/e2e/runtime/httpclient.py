@@ -67,29 +67,43 @@ def fcgi_request(rid: int, params: dict, body: bytes = b"", keep: bool = True) -
     return out + record(STDIN, rid)
 
 
+class RecordReader:
+    """Reads FastCGI records from a socket as they arrive, keeping bytes beyond the last whole record for
+    the next read: `out` is {id: stdout bytes so far}, `records` [(type, id, content)]."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.buf = b""
+        self.out: dict[int, bytes] = {}
+        self.records = []
+        self.ended: set[int] = set()
+
+    def read_until(self, done) -> bool:
+        """Reads until done(self) holds (checked after every record); False if the peer closed first."""
+        while not done(self):
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return False
+            self.buf += chunk
+            while len(self.buf) >= 8 and not done(self):
+                _, t, rid, n, pad, _ = struct.unpack(">BBHHBB", self.buf[:8])
+                if len(self.buf) < 8 + n + pad:
+                    break
+                content = self.buf[8:8 + n]
+                self.buf = self.buf[8 + n + pad:]
+                self.records.append((t, rid, content))
+                if t == STDOUT:
+                    self.out[rid] = self.out.get(rid, b"") + content
+                if t == END:
+                    self.ended.add(rid)
+        return True
+
+
 def read_records(sock: socket.socket, until_end_of: set[int]):
     """Reads records until END_REQUEST arrived for every id in until_end_of: {id: stdout bytes}, [records]."""
-    buf = b""
-    out: dict[int, bytes] = {}
-    records = []
-    pending = set(until_end_of)
-    while pending:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        while len(buf) >= 8:
-            _, t, rid, n, pad, _ = struct.unpack(">BBHHBB", buf[:8])
-            if len(buf) < 8 + n + pad:
-                break
-            content = buf[8:8 + n]
-            buf = buf[8 + n + pad:]
-            records.append((t, rid, content))
-            if t == STDOUT:
-                out[rid] = out.get(rid, b"") + content
-            if t == END:
-                pending.discard(rid)
-    return out, records
+    reader = RecordReader(sock)
+    reader.read_until(lambda r: until_end_of <= r.ended)
+    return reader.out, reader.records
 
 
 def params(method="GET", uri="/api/health", **extra) -> dict:

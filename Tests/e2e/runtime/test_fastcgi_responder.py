@@ -9,8 +9,8 @@ import time
 import pytest
 
 from support import wait_for_socket
-from httpclient import (ABORT, END, GET_VALUES, GET_VALUES_RESULT, STDIN, STDOUT, UNKNOWN, fcgi_request, nv, params,
-                        read_records, record)
+from httpclient import (ABORT, END, GET_VALUES, GET_VALUES_RESULT, STDIN, STDOUT, UNKNOWN, RecordReader, fcgi_request, nv,
+                        params, read_records, record)
 
 
 @pytest.fixture
@@ -76,11 +76,12 @@ def test_abort_ends_a_running_stream(responder):
     _, path = responder
     with connect(path) as s:
         s.sendall(fcgi_request(9, params("GET", "/api/health/stream?n=50", PATH_INFO="/stream")))
-        time.sleep(0.3)
+        reader = RecordReader(s)
+        assert reader.read_until(lambda r: b"event: tick" in r.out.get(9, b""))  # the stream is running
         s.sendall(record(ABORT, 9))
-        out, records = read_records(s, {9})
-        assert records[-1][0] == END
-        assert out[9].count(b"event: tick") < 50
+        assert reader.read_until(lambda r: 9 in r.ended)
+        assert reader.records[-1][0] == END
+        assert reader.out[9].count(b"event: tick") < 50
 
 
 def test_unknown_record_type_gets_unknown_type(responder):
@@ -136,11 +137,12 @@ def test_sigterm_finishes_the_stream_in_flight_then_exits(responder):
     p, path = responder
     with connect(path) as s:
         s.sendall(fcgi_request(1, params("GET", "/api/health/stream?n=8", PATH_INFO="/stream")))
-        time.sleep(0.25)
+        reader = RecordReader(s)
+        assert reader.read_until(lambda r: b"event: tick" in r.out.get(1, b""))  # the stream is in flight
         p.send_signal(signal.SIGTERM)
-        out, records = read_records(s, {1})
-        assert out[1].count(b"event: tick") == 8
-        assert records[-1][0] == END
+        assert reader.read_until(lambda r: 1 in r.ended)
+        assert reader.out[1].count(b"event: tick") == 8
+        assert reader.records[-1][0] == END
     assert p.wait(timeout=10) == 0
     with pytest.raises(OSError):
         connect(path).close()
