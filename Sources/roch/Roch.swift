@@ -1,7 +1,7 @@
 import ArgumentParser
 import RochApp
 
-/// The `roch` command line: build, serve, migrate, doctor, seed, portal-link, staff, worker (and the hidden vendor-bench).
+/// The `roch` command line: build, serve, migrate, doctor, seed, portal-link, staff, worker (and the hidden vendor-bench and dashboard-bench).
 @main
 struct Roch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +16,7 @@ struct Roch: AsyncParsableCommand {
             PortalLinkCommand.self,
             StaffCommand.self,
             VendorBenchCommand.self,
+            DashboardBenchCommand.self,
             WorkerCommand.self,
             BackupCommand.self, RestoreCommand.self, OutboxCommand.self, UpgradeCommand.self,
         ])
