@@ -25,8 +25,8 @@ CASES = [
     ("GET", "/api/whatsapp-webhook?hub.mode=subscribe&hub.challenge=7", b"", {}, 503, HTML, None),
     ("GET", "/api/portal/bookings", b"", {"Accept": "application/json"}, 401, JSON, "sign_in_required"),
     ("GET", "/api/portal-events", b"", {"Accept": "text/event-stream"}, 401, HTML, None),
-    ("GET", "/admin", b"", {"Accept": "text/html"}, 501, HTML, None),
-    ("GET", "/admin/bookings/7", b"", {}, 501, HTML, None),
+    ("GET", "/admin/login", b"", {"Accept": "text/html"}, 200, HTML, None),
+    ("GET", "/admin/bookings/7", b"", {"Accept": "application/json"}, 401, JSON, "unauthorized"),
 ]
 
 
