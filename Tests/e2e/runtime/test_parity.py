@@ -25,7 +25,7 @@ CASES = [
     ("GET", "/api/whatsapp-webhook?hub.mode=subscribe&hub.challenge=7", b"", {}, 503, HTML, None),
     ("GET", "/api/portal/bookings", b"", {"Accept": "application/json"}, 401, JSON, "sign_in_required"),
     ("GET", "/api/portal-events", b"", {"Accept": "text/event-stream"}, 401, HTML, None),
-    ("GET", "/admin/login", b"", {"Accept": "text/html"}, 200, HTML, None),
+    ("GET", "/admin", b"", {"Accept": "application/json"}, 401, JSON, "unauthorized"),
     ("GET", "/admin/bookings/7", b"", {"Accept": "application/json"}, 401, JSON, "unauthorized"),
 ]
 
