@@ -41,7 +41,9 @@ def read_announced_port(proc: subprocess.Popen, pipe, pattern, name: str, timeou
             seen += chunk
             match = pattern.search(seen)
             if match:
-                threading.Thread(target=_drain, args=(fd,), daemon=True).start()
+                proc.drained_output = bytearray(seen)
+                proc.drain_thread = threading.Thread(target=_drain, args=(fd, proc.drained_output), daemon=True)
+                proc.drain_thread.start()
                 return int(match.group(1))
         elif proc.poll() is not None:
             break
@@ -50,12 +52,18 @@ def read_announced_port(proc: subprocess.Popen, pipe, pattern, name: str, timeou
     raise RuntimeError(f"{name} did not say which port it listens on: {seen.decode(errors='replace')[-2000:]}")
 
 
-def _drain(fd: int) -> None:
+def _drain(fd: int, sink: bytearray) -> None:
     try:
-        while os.read(fd, 65536):
-            pass
+        while chunk := os.read(fd, 65536):
+            sink.extend(chunk)
     except OSError:
         pass  # the pipe was closed with the process
+
+
+def output_of(proc: subprocess.Popen, timeout: float = 10) -> str:
+    """Everything a process started through read_announced_port wrote on its announced pipe, once it has exited."""
+    proc.drain_thread.join(timeout)
+    return proc.drained_output.decode(errors="replace")
 
 
 def start_on_free_port(start, taken, attempts: int = 5):

@@ -8,7 +8,7 @@ import uuid
 
 import fastcgi_client as fcgi
 import psycopg_shim as db
-from support import start_fastcgi
+from support import output_of, start_fastcgi
 
 
 def doctor(bin_dir, root, url):
@@ -24,7 +24,7 @@ def health_and_log(bin_dir, url):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return status, body.decode(), proc.stderr.read().decode()
+    return status, body.decode(), output_of(proc)
 
 
 def test_an_unreachable_database_is_named_by_doctor_and_in_the_log_but_not_in_the_public_answer(bin_dir, root):
