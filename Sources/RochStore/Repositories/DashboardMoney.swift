@@ -111,33 +111,12 @@ extension DashboardQueries {
         let page = f.effectivePage, size = f.effectivePageSize
         let limit = sql.bind(size + 1), offset = sql.bind((page - 1) * size)
         var entries = try c.query("""
-            SELECT n.id, n.moment, n.booking_id, b.public_id, n.recipient_role, n.recipient_name, n.channel, n.address,
-                   n.status, n.attempts, n.last_error, n.provider_message_id, n.due_at, n.created_at, n.sent_at
-            FROM notifications n LEFT JOIN bookings b ON b.id = n.booking_id
+            \(NotificationLog.entryColumns)
             WHERE \(sql.whereClause)
             ORDER BY n.id DESC LIMIT \(limit) OFFSET \(offset)
-            """, sql.parameters).map { row in
-            NotificationLogEntry(
-                id: try row.decode("id"), moment: try row.decode("moment"), bookingID: try row.decode("booking_id"),
-                bookingPublicID: try row.decode("public_id"), recipientRole: try row.decode("recipient_role"),
-                recipientName: try row.decode("recipient_name"), channel: try row.decode("channel"), address: try row.decode("address"),
-                status: try row.decode("status"), attempts: try row.decode("attempts"), lastError: try row.decode("last_error"),
-                providerMessageID: try row.decode("provider_message_id"), dueAt: try row.decode("due_at"),
-                createdAt: try row.decode("created_at"), sentAt: try row.decode("sent_at"), history: [])
-        }
+            """, sql.parameters).map(NotificationLog.entry)
         let hasNext = entries.count > size
         if hasNext { entries.removeLast() }
-        if !entries.isEmpty {
-            var history: [Int64: [NotificationLogEvent]] = [:]
-            for row in try c.query("""
-                SELECT notification_id, status, detail, at FROM notification_events
-                WHERE notification_id = ANY($1::bigint[]) ORDER BY notification_id, at, id
-                """, entries.map(\.id)) {
-                history[try row.decode("notification_id"), default: []]
-                    .append(NotificationLogEvent(status: try row.decode("status"), detail: try row.decode("detail"), at: try row.decode("at")))
-            }
-            for i in entries.indices { entries[i].history = history[entries[i].id] ?? [] }
-        }
-        return NotificationLogPage(entries: entries, page: page, pageSize: size, hasNextPage: hasNext)
+        return NotificationLogPage(entries: try NotificationLog.withHistory(c, entries), page: page, pageSize: size, hasNextPage: hasNext)
     }
 }
