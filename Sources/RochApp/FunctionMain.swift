@@ -108,7 +108,7 @@ public enum FunctionMain {
 
     /// Request ids, JSON request logs and /metrics around the function's handler.
     static func observed(_ function: FunctionDefinition, _ handler: @escaping Handler) -> Handler {
-        RequestObservation.wrap(function.name, context: { try? AppContext.shared() }, handler)
+        RequestObservation.wrap(function.name, context: { try? AppContext.shared() }, DatabaseOutage.wrap(handler))
     }
 
     /// In CGI a set-up failure must still produce a response: a logged 503.
