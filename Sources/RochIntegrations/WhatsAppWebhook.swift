@@ -29,9 +29,17 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
         public var messages: [InboundMessage]?
         public var statuses: [Status]?
         public var errors: [StatusError]?
+        /// Field `message_template_status_update`: APPROVED, REJECTED, PAUSED, DISABLED... for one template.
+        public var event: String?
+        public var messageTemplateID: FlexibleID?
+        public var messageTemplateName: String?
+        public var messageTemplateLanguage: String?
+        public var reason: String?
 
         enum CodingKeys: String, CodingKey {
-            case messagingProduct = "messaging_product", metadata, contacts, messages, statuses, errors
+            case messagingProduct = "messaging_product", metadata, contacts, messages, statuses, errors, event
+            case messageTemplateID = "message_template_id", messageTemplateName = "message_template_name"
+            case messageTemplateLanguage = "message_template_language", reason
         }
 
         /// A message or status this model cannot read (a new shape from Meta) is left out, not allowed
@@ -45,6 +53,11 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
             messages = try c.decodeIfPresent([Lossy<InboundMessage>].self, forKey: .messages)?.compactMap(\.value)
             statuses = try c.decodeIfPresent([Lossy<Status>].self, forKey: .statuses)?.compactMap(\.value)
             errors = try c.decodeIfPresent([Lossy<StatusError>].self, forKey: .errors)?.compactMap(\.value)
+            event = try? c.decodeIfPresent(String.self, forKey: .event)
+            messageTemplateID = try? c.decodeIfPresent(FlexibleID.self, forKey: .messageTemplateID)
+            messageTemplateName = try? c.decodeIfPresent(String.self, forKey: .messageTemplateName)
+            messageTemplateLanguage = try? c.decodeIfPresent(String.self, forKey: .messageTemplateLanguage)
+            reason = try? c.decodeIfPresent(String.self, forKey: .reason)
         }
 
         public init(messagingProduct: String? = "whatsapp", metadata: Metadata?, contacts: [Contact]? = nil,
@@ -180,6 +193,38 @@ public struct WhatsAppWebhook: Codable, Sendable, Equatable {
 
     /// Every status update in the batch, in order.
     public var statuses: [Status] { entry.flatMap { $0.changes.flatMap { $0.value.statuses ?? [] } } }
+    /// A template's review result (field `message_template_status_update`).
+    public struct TemplateStatusUpdate: Sendable, Equatable {
+        public var event: String
+        public var templateID: String?
+        public var name: String
+        public var language: String
+        public var reason: String?
+    }
+
+    /// Every template status update in the batch, in order.
+    public var templateStatusUpdates: [TemplateStatusUpdate] {
+        entry.flatMap { $0.changes }.filter { $0.field == "message_template_status_update" }.compactMap { change in
+            let v = change.value
+            guard let event = v.event, let name = v.messageTemplateName, let language = v.messageTemplateLanguage else { return nil }
+            return TemplateStatusUpdate(event: event, templateID: v.messageTemplateID?.value, name: name, language: language, reason: v.reason)
+        }
+    }
+
+    /// Meta sends ids as JSON numbers in some payloads and strings in others.
+    public struct FlexibleID: Codable, Sendable, Equatable {
+        public var value: String
+        public init(_ value: String) { self.value = value }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) { value = s } else { value = String(try c.decode(Int64.self)) }
+        }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            try c.encode(value)
+        }
+    }
+
     /// Every inbound message in the batch, in order.
     public var inboundMessages: [InboundMessage] { entry.flatMap { $0.changes.flatMap { $0.value.messages ?? [] } } }
 

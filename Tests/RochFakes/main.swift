@@ -17,7 +17,8 @@ usage:
 templates file: [{"name": "booking_confirmed", "language": "en", "body_parameters": 2}, ...]
 control API (same port for whatsapp and razorpay; --control-port for smtp), JSON bodies:
   whatsapp: GET /__fake/messages, POST /__fake/status {wamid,status[,error_code]}, POST /__fake/inbound {from,text[,name]},
-            POST /__fake/fail-next {count}
+            POST /__fake/fail-next {count}, POST /__fake/template-status {name,event[,language,reason]} (a signed
+            message_template_status_update webhook); API also: POST/GET /{WABA_ID}/message_templates, GET /{PHONE_NUMBER_ID}
   razorpay: GET /__fake/links, POST /__fake/pay {link_id[,amount,method,deliver]}, POST /__fake/fail-payment {link_id},
             POST /__fake/expire {link_id}, POST /__fake/refund {payment_id[,amount]}, POST /__fake/redeliver {event_id,times},
             POST /__fake/fail-next {count}, GET /__fake/callback?link_id=&payment_id=, GET /__fake/deliveries

@@ -18,6 +18,7 @@ extension Worker {
         case .retry(let reason, _): metadata["result"] = "retry"; metadata["reason"] = .string(reason)
         case .failed(let reason, _): metadata["result"] = "failed"; metadata["reason"] = .string(reason)
         case .skipped(let reason): metadata["result"] = "skipped"; metadata["reason"] = .string(reason)
+        case .held(_, _, let reason): metadata["result"] = "held"; metadata["reason"] = .string(reason)
         }
         Self.traceLogger.info("notification", metadata: metadata)
     }

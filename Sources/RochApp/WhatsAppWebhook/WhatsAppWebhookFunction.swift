@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RochCore
 import RochHTTP
 import RochIntegrations
 import RochStore
@@ -69,11 +70,18 @@ public struct WhatsAppWebhookHandler: Sendable {
         }
         let statuses = webhook.statuses.map(Self.update)
         let messages = webhook.inboundMessages.map { Self.inbound($0, contacts: webhook.entry) }
+        let templates = webhook.templateStatusUpdates.compactMap { u in
+            WhatsAppTemplateApprovals.status(afterEvent: u.event).map { (update: u, name: u.name, language: u.language, status: $0) }
+        }
         let alerts = DeliveryAlerts(notifier: BookingNotifier(configuration: context.configuration))
         let result = try await context.database.transaction { c in
             let (new, changes) = try WhatsAppInbox.record(c, statuses: statuses)
             try alerts.raise(c, failedStatuses: changes)
             let stored = try WhatsAppInbox.receive(c, messages: messages)
+            for t in templates {
+                try WhatsAppTemplateRepository.record(c, name: t.name, language: t.language, category: nil, status: t.status,
+                                                      metaTemplateID: t.update.templateID, reason: t.update.reason)
+            }
             return Receipt(statuses: statuses.count, newStatuses: new, changed: changes.count,
                            messages: messages.count, newMessages: stored.count)
         }

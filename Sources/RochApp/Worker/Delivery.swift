@@ -74,6 +74,8 @@ enum DeliveryOutcome: Equatable {
     /// Permanent: the team is alerted once per `cause` and booking.
     case failed(reason: String, cause: String)
     case skipped(reason: String)
+    /// Kept with status `held` until Meta approves the template (a status webhook or a sync releases it).
+    case held(template: String, language: String, reason: String)
 }
 
 /// Renders an outbox row with the catalogue and hands it to WhatsApp or SMTP, classifying errors.
@@ -86,6 +88,15 @@ struct Delivery: Sendable {
     /// True when this worker has a provider for the channel (otherwise the row is skipped).
     func canSend(_ channel: String) -> Bool {
         channel == "whatsapp" ? whatsApp != nil : channel == "email" ? email != nil : false
+    }
+
+    /// `.held` when `n` is a WhatsApp message whose template Meta has not approved (see WhatsAppTemplateApprovals:
+    /// while no status is recorded at all, nothing is held); nil to go ahead.
+    func hold(_ n: ClaimedNotification, approvals: WhatsAppTemplateApprovals) -> DeliveryOutcome? {
+        guard n.channel == "whatsapp", let moment = NotificationMoment(rawValue: n.moment), let role = RecipientRole(rawValue: n.recipientRole),
+              let template = NotificationCatalogue.template(for: moment, recipient: role)?.whatsApp else { return nil }
+        guard case .hold(let reason) = approvals.decision(template: template.name, language: template.languageCode) else { return nil }
+        return .held(template: template.name, language: template.languageCode, reason: reason)
     }
 
     func deliver(_ n: ClaimedNotification) async -> DeliveryOutcome {

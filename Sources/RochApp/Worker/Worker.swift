@@ -17,6 +17,8 @@ public final class Worker: @unchecked Sendable {
         public var retried = 0
         public var failed = 0
         public var skipped = 0
+        /// WhatsApp messages held because Meta has not approved their template.
+        public var held = 0
         public var jobsRun = 0
         public var released = 0
         /// Messages dead-lettered because their lease expired WORKER_MAX_LEASES times.
@@ -33,7 +35,7 @@ public final class Worker: @unchecked Sendable {
         /// Adds another pass's counts to this one.
         public mutating func add(_ p: Pass) {
             claimed += p.claimed; sent += p.sent; retried += p.retried; failed += p.failed
-            skipped += p.skipped; jobsRun += p.jobsRun; released += p.released; stale += p.stale
+            skipped += p.skipped; held += p.held; jobsRun += p.jobsRun; released += p.released; stale += p.stale
             deadLettered += p.deadLettered; prunedDeliveries += p.prunedDeliveries
             paused = paused || p.paused
         }
@@ -131,13 +133,17 @@ public final class Worker: @unchecked Sendable {
             return pass
         }
         let options = self.options
-        let batch = try await context.database.withConnection { c in try NotificationQueue.claim(c, limit: options.batchSize) }
+        let (batch, approvals) = try await context.database.withConnection { c in
+            (try NotificationQueue.claim(c, limit: options.batchSize), WhatsAppTemplateApprovals(statuses: try WhatsAppTemplateRepository.statuses(c)))
+        }
         pass.claimed = batch.count
         let outcomes = await withTaskGroup(of: (ClaimedNotification, DeliveryOutcome).self) { group in
             for n in batch {
                 group.addTask { [delivery, links] in
                     // A link is minted only for a message this worker can send (else it is skipped).
                     guard delivery.canSend(n.channel) else { return (n, await delivery.deliver(n)) }
+                    // A WhatsApp template Meta has not approved (yet) holds the message instead of failing it.
+                    if let held = delivery.hold(n, approvals: approvals) { return (n, held) }
                     switch await links.prepare(n) {
                     case .ready(let ready): return (n, await delivery.deliver(ready))
                     case .notSent(let outcome): return (n, outcome)
@@ -158,6 +164,7 @@ public final class Worker: @unchecked Sendable {
             case .retry: n.attempts >= options.maxAttempts ? (pass.failed += 1) : (pass.retried += 1)
             case .failed: pass.failed += 1
             case .skipped: pass.skipped += 1
+            case .held: pass.held += 1
             }
         }
         pass.jobsRun = try await runJobs()
@@ -200,6 +207,12 @@ public final class Worker: @unchecked Sendable {
                 }
             case .skipped(let reason):
                 try NotificationQueue.markFinal(c, n, status: .skipped, reason: reason)
+            case .held(let template, let language, let reason):
+                // approved meanwhile: straight back to the queue
+                if try !WhatsAppTemplateRepository.hold(c, notificationID: n.id, attempts: n.attempts, template: template,
+                                                        language: language, reason: reason) {
+                    try NotificationQueue.markRetry(c, n, reason: "template \(template) approved while the message was held", delay: 0)
+                }
             }
         }
         await trace(n, outcome)

@@ -61,7 +61,9 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
 
     public let configuration: Configuration
     private var server: FakeHTTPServer!
-    private let lock = NSLock()
+    let lock = NSLock()
+    /// Templates created through the Business Management API ("name/language" -> template).
+    var managedTemplates: [String: ManagedTemplate] = [:]
     private var accepted: [AcceptedMessage] = []
     private var lastSendTo: [String: Date] = [:]
     private var recentAccepts: [Date] = []
@@ -106,6 +108,9 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
     func handle(_ request: FakeHTTPRequest) async -> FakeHTTPResponse {
         if request.path.hasPrefix("/__fake/") { return await control(request) }
         let parts = request.path.split(separator: "/").map(String.init)
+        if parts.count >= 2, parts[0].hasPrefix("v"), !(parts.count == 3 && parts[2] == "messages") {
+            return management(request, parts: parts)
+        }
         guard request.method == "POST", parts.count == 3, parts[0].hasPrefix("v"), parts[2] == "messages" else {
             return graphError(400, code: 100, type: "GraphMethodException",
                               message: "Unsupported \(request.method.lowercased()) request. Please read the Graph API documentation")
@@ -143,7 +148,16 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
               let language = (template["language"] as? [String: Any])?["code"] as? String else {
             return invalidParameter("template.name and template.language.code are required.")
         }
-        guard let registered = configuration.templates.first(where: { $0.name == name && ($0.language == nil || $0.language == language) }) else {
+        if let managed = lock.withLock({ managedTemplates["\(name)/\(language)"] }), managed.status != "APPROVED" {
+            switch managed.status {
+            case "PAUSED": return graphError(400, code: 132015, type: "OAuthException", message: "(#132015) Template is paused", details: "Template \(name) is paused.")
+            case "DISABLED": return graphError(400, code: 132016, type: "OAuthException", message: "(#132016) Template is disabled", details: "Template \(name) is disabled.")
+            default: return graphError(404, code: 132001, type: "OAuthException", message: "(#132001) Template name does not exist in the translation",
+                                       details: "template name (\(name)) does not exist in \(language) (status \(managed.status))")
+            }
+        }
+        guard let registered = configuration.templates.first(where: { $0.name == name && ($0.language == nil || $0.language == language) })
+                ?? lock.withLock({ managedTemplates["\(name)/\(language)"] }).map({ Template(name: name, language: language, bodyParameterCount: $0.bodyParameterCount) }) else {
             return graphError(404, code: 132001, type: "OAuthException", message: "(#132001) Template name does not exist in the translation",
                               details: "template name (\(name)) does not exist in \(language)")
         }
@@ -196,11 +210,11 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
         }
     }
 
-    private func invalidParameter(_ details: String) -> FakeHTTPResponse {
+    func invalidParameter(_ details: String) -> FakeHTTPResponse {
         graphError(400, code: 100, type: "OAuthException", message: "(#100) Invalid parameter", details: details)
     }
 
-    private func graphError(_ status: Int, code: Int, type: String, subcode: Int? = nil, message: String, details: String? = nil) -> FakeHTTPResponse {
+    func graphError(_ status: Int, code: Int, type: String, subcode: Int? = nil, message: String, details: String? = nil) -> FakeHTTPResponse {
         var error: [String: Any] = ["message": message, "type": type, "code": code, "fbtrace_id": "A" + Self.randomToken(22)]
         if let subcode { error["error_subcode"] = subcode }
         if let details { error["error_data"] = ["messaging_product": "whatsapp", "details": details] }
@@ -241,22 +255,24 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
     }
 
     /// The exact bytes and signature header Meta would send for a `messages` change value.
-    public func signedWebhook(value: [String: Any]) -> (body: [UInt8], signature: String) {
+    public func signedWebhook(value: [String: Any], field: String = "messages") -> (body: [UInt8], signature: String) {
         var value = value
-        value["messaging_product"] = "whatsapp"
-        value["metadata"] = ["display_phone_number": configuration.displayPhoneNumber, "phone_number_id": configuration.phoneNumberID]
+        if field == "messages" {
+            value["messaging_product"] = "whatsapp"
+            value["metadata"] = ["display_phone_number": configuration.displayPhoneNumber, "phone_number_id": configuration.phoneNumberID]
+        }
         let envelope: [String: Any] = [
             "object": "whatsapp_business_account",
-            "entry": [["id": configuration.wabaID, "changes": [["field": "messages", "value": value]]]],
+            "entry": [["id": configuration.wabaID, "changes": [["field": field, "value": value]]]],
         ]
         let body = Array((try? JSONSerialization.data(withJSONObject: envelope, options: [.withoutEscapingSlashes])) ?? Data())
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(configuration.appSecret.utf8)))
         return (body, "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
     }
 
-    private func postWebhook(value: [String: Any]) async throws -> Int {
+    func postWebhook(value: [String: Any], field: String = "messages") async throws -> Int {
         guard let url = configuration.webhookURL else { throw WebhookPoster.Failure(description: "no webhook URL configured") }
-        let (body, signature) = signedWebhook(value: value)
+        let (body, signature) = signedWebhook(value: value, field: field)
         let status = try await WebhookPoster.post(url: url, headers: [
             ("Content-Type", "application/json"), ("X-Hub-Signature-256", signature),
         ], body: body)
@@ -308,6 +324,8 @@ public final class FakeWhatsAppServer: @unchecked Sendable {
                 let answered = try await sendInboundText(from: from, name: json["name"] as? String ?? "Client", text: text)
                 return .json(200, ["webhook_status": answered])
             } catch { return .json(502, ["error": "\(error)"]) }
+        case ("POST", "/__fake/template-status"):
+            return await templateStatusControl(request)
         default:
             return .json(404, ["error": "unknown control endpoint \(request.method) \(request.path)"])
         }
