@@ -118,7 +118,12 @@ public struct AdminApp: Sendable {
         case .twoFactorSetup: return try await twoFactorSetup(request, session: session!, now: now)
         case .setPassword: return try await setPassword(request, now: now)
         case .signOut, .signOutEverywhere: return try await signOut(request, session: session!, everywhere: route == .signOutEverywhere)
-        case .home: return home(session!)
+        case .home: return try await dashboard(request, session: session!, now: now)
+        case .calendar: return try await calendarPage(request, session: session!, now: now)
+        case .messages: return try await messagesPage(request, session: session!)
+        case .dashboardCSV(let name): return try await dashboardCSV(name, session: session!, now: now)
+        case .remind(let milestone): return try await remind(milestone, request: request, session: session!, now: now)
+        case .retryMessage(let id): return try await retryMessage(id, request: request, session: session!)
         case .bookings: return try await bookings(request, session: session!)
         case .booking(let publicID): return try await booking(publicID, session: session!)
         case .audit: return try await auditLog(request, session: session!)
@@ -190,6 +195,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
+    case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -215,12 +221,21 @@ enum AdminRoute: Equatable {
         case ["bookings"]: self = .bookings
         case ["audit"]: self = .audit
         case ["assets", "admin.css"]: self = .stylesheet
+        case ["calendar"]: self = .calendar
+        case ["messages"]: self = .messages
+        case _ where parts.count == 2 && parts[0] == "dashboard" && ["revenue-months.csv", "revenue-quarters.csv", "cash-flow.csv"].contains(parts[1]): self = .dashboardCSV(String(parts[1].dropLast(4)))
+        case _ where parts.count == 3 && parts[0] == "milestones" && parts[2] == "remind" && Self.isPublicID(parts[1]): self = .remind(parts[1])
+        case _ where parts.count == 3 && parts[0] == "messages" && parts[2] == "retry" && Int64(parts[1]).map({ $0 > 0 }) == true: self = .retryMessage(Int64(parts[1])!)
         default:
-            guard parts.count == 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
-                  parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
-            else { return nil }
+            guard parts.count == 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
             self = .booking(parts[1])
         }
+    }
+
+    /// A booking's or milestone's public id: letters, digits, '-' and '_', at most 64.
+    static func isPublicID(_ s: String) -> Bool {
+        s.utf8.count <= 64 && !s.isEmpty
+            && s.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
     }
 
     var access: Access {
@@ -229,7 +244,8 @@ enum AdminRoute: Equatable {
         case .signOut, .signOutEverywhere: .anySession
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
-        case .home: .staff(nil)
+        case .home, .calendar, .messages, .remind, .retryMessage: .staff(nil)
+        case .dashboardCSV: .staff(.viewBookings)
         case .bookings, .booking: .staff(.viewBookings)
         case .audit: .staff(.viewAudit)
         }
@@ -238,7 +254,7 @@ enum AdminRoute: Equatable {
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
-        case .signOut, .signOutEverywhere: ["POST"]
+        case .signOut, .signOutEverywhere, .remind, .retryMessage: ["POST"]
         default: ["GET"]
         }
     }
