@@ -4,6 +4,9 @@ import RochCore
 /// The two things the dashboard itself does: put a failed message back in the queue, and find the
 /// milestone a "send reminder now" is about. Both run inside the caller's transaction.
 public enum DashboardActions {
+    /// Migration 0022's triggers NOTIFY this channel with a table's name when a panel's data changes.
+    public static let channel = "dashboard"
+
     /// What retrying a message found.
     public enum RetryOutcome: Sendable, Equatable {
         /// Back in the queue, due now, attempts counted from zero again.

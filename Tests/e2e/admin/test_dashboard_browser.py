@@ -7,7 +7,9 @@ violation; screenshots at phone and desktop width go to test-output/admin/."""
 import csv
 import io
 import os
+import pathlib
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -19,6 +21,11 @@ from browser import make_driver
 from psycopg_shim import execute, query
 from support import free_port
 from test_admin_browser import OWNER, OWNER_KEY, WAIT, check_accessibility, shot, sign_in, totp
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "payments"))
+from payments_support import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FastCGIFront  # noqa: E402
+from roch_fakes import FakeProcess  # noqa: E402
+from support import start_fastcgi  # noqa: E402
 
 
 def serve(root, bin_dir, tmp_path, db, seed_args):
@@ -57,6 +64,23 @@ def history_site(root, bin_dir, tmp_path, migrated_db):
     yield base, migrated_db
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture
+def razorpay(bin_dir, migrated_db):
+    """The razorpay-webhook function as a FastCGI responder behind a small HTTP front, and the fake
+    Razorpay firing signed webhooks at it (as in Tests/e2e/payments)."""
+    proc, address = start_fastcgi(bin_dir, "razorpay-webhook", migrated_db, {
+        "RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "BUSINESS_GSTIN": "27AAPFR1234K1Z5", "STAFF_WHATSAPP": "+919820099999"})
+    try:
+        with FastCGIFront(address) as front:
+            with FakeProcess(bin_dir, "razorpay", "--key-id", KEY_ID, "--key-secret", KEY_SECRET,
+                             "--webhook-secret", WEBHOOK_SECRET, "--webhook-url", front.url) as rz:
+                yield rz
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def owner_signs_in(driver, base):
@@ -201,3 +225,39 @@ def test_the_owner_sees_every_panel_of_the_demo_retries_a_failed_message_and_rem
     finally:
         driver.quit()
     assert problems == []
+
+
+def test_the_dashboard_updates_live_when_the_client_pays_through_razorpay(demo_site, razorpay, output_dir):
+    base, db = demo_site
+    # The demo's balance gets a Razorpay link on the fake, as the worker's PaymentLinkJob leaves it.
+    milestone_id, milestone, amount = query(db, """
+        SELECT id, public_id, amount_paise FROM payment_milestones WHERE status = 'pending' ORDER BY due_on DESC LIMIT 1""")[0]
+    status, link = razorpay.api("POST", "/v1/payment_links", {
+        "amount": int(amount), "currency": "INR", "accept_partial": True, "first_min_partial_amount": int(amount) // 10,
+        "reference_id": milestone, "description": "Balance", "notify": {"sms": False, "email": False},
+        "callback_url": "https://rochevents.test/api/razorpay-webhook/return", "callback_method": "get"}, auth=(KEY_ID, KEY_SECRET))
+    assert status == 200, link
+    execute(db, f"""
+        INSERT INTO payment_links (milestone_id, attempt, reference_id, razorpay_link_id, short_url, amount_paise, status)
+            VALUES ({milestone_id}, 1, '{milestone}', '{link["id"]}', '{link["short_url"]}', {amount}, 'created');
+        UPDATE payment_milestones SET status = 'link_issued', razorpay_link_id = '{link["id"]}', short_url = '{link["short_url"]}'
+            WHERE id = {milestone_id};""")
+    remind = f"#payments form[action='/admin/milestones/{milestone}/remind']"
+    driver = make_driver(1280, 900, javascript=True)
+    try:
+        owner_signs_in(driver, base)
+        WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, "dash-live").text.startswith("Live:"))
+        assert items(driver, remind)
+        count = panel(driver, "payments").find_element(By.CSS_SELECTOR, "p.small").text
+        assert count.startswith("2 unpaid milestones")
+        driver.execute_script("document.body.setAttribute('data-marker', 'same page')")  # gone if the page reloads
+
+        status, paid = razorpay.control("POST", "/__fake/pay", {"link_id": link["id"]})
+        assert status == 200 and paid["webhook_statuses"] == [200, 200], paid
+        WebDriverWait(driver, WAIT).until(lambda d: not items(d, remind))
+        assert panel(driver, "payments").find_element(By.CSS_SELECTOR, "p.small").text.startswith("1 unpaid milestones")
+        assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-marker") == "same page"
+        assert "Live: updated at" in driver.find_element(By.ID, "dash-live").text
+        shot(driver, output_dir, "dashboard-live-1280")
+    finally:
+        driver.quit()
