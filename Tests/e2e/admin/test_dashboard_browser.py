@@ -261,3 +261,48 @@ def test_the_dashboard_updates_live_when_the_client_pays_through_razorpay(demo_s
         shot(driver, output_dir, "dashboard-live-1280")
     finally:
         driver.quit()
+
+
+def test_every_panel_is_populated_on_the_five_year_history(history_site, output_dir):
+    base, db = history_site
+    problems = []
+    driver = make_driver(1280, 900, javascript=True)
+    try:
+        owner_signs_in(driver, base)
+        for selector in ("#attention .urgency-overdue", "#attention .dash-blocked", "#attention .dash-failed", "#payments .dash-payment",
+                         "#agenda .admin-list-item", "#agenda meter", "#vendors .admin-list-item", "#messages .dash-message"):
+            assert items(driver, selector), f"nothing in {selector}"
+        badge = driver.find_element(By.CSS_SELECTOR, "#attention .urgency-overdue .dash-urgency")
+        assert "Overdue" in badge.text and badge.value_of_css_property("background-color") == "rgba(164, 22, 26, 1)"
+        blocked = driver.find_element(By.CSS_SELECTOR, "#attention .dash-blocked").text
+        assert "Blocked:" in blocked and "waits on" in blocked and "Root cause:" in blocked
+        check_reports_agree_with_their_csv(driver, base)
+        # the revenue table has money in it (five years of receipts)
+        assert any(rupees(td.get_attribute("textContent")) > 0 for td in items(driver, "#revenue figure:first-of-type tbody td"))
+        check_accessibility(driver, "dashboard-5y", problems)
+        shot(driver, output_dir, "dashboard-5y-1280")
+
+        failed = driver.find_element(By.CSS_SELECTOR, "#attention .dash-failed")
+        message_id = failed.find_element(By.CSS_SELECTOR, "form").get_attribute("action").split("/")[-2]
+        failed.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(driver, WAIT).until(lambda d: "notice=message-retried" in d.current_url)
+        assert query(db, f"SELECT status FROM notifications WHERE id = {message_id}") == [["queued"]]
+        assert not driver.find_elements(By.CSS_SELECTOR, f"#attention form[action='/admin/messages/{message_id}/retry']")
+
+        driver.get(base + "/admin/messages?status=failed&channel=whatsapp")
+        rows = items(driver, ".dash-message")
+        assert len(rows) == 50 and all("failed" in r.text and "WhatsApp" in r.text for r in rows)
+        assert driver.find_elements(By.CSS_SELECTOR, "a[rel=next]")
+        session = driver.get_cookie("__Host-roch_staff")
+    finally:
+        driver.quit()
+    driver = make_driver(360, 740, javascript=True)
+    try:
+        same_session(driver, base, session)
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 360, f"the dashboard scrolls sideways on a phone ({width} px)"
+        check_accessibility(driver, "dashboard-5y-360", problems)
+        shot(driver, output_dir, "dashboard-5y-360")
+    finally:
+        driver.quit()
+    assert problems == []
