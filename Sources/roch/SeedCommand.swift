@@ -11,7 +11,7 @@ struct SeedCommand: ParsableCommand {
         discussion: """
             With --history 5y it loads a five-year history instead (about 2,000 bookings in every state, 20,000 payments, \
             100,000 notifications, 10,000 vendor assignments), the same for the same --random-seed and day; it needs a \
-            database without bookings.
+            database without bookings; --demo-sign-in works with it too.
             """)
 
     @Option(help: "Load a generated history instead of the demo: 5y (five years back, one ahead).") var history: String?
@@ -27,9 +27,7 @@ struct SeedCommand: ParsableCommand {
         guard let history else {
             print(try DemoData.load(into: connection))
             if demoSignIn {
-                let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
-                let siteURL = (try? Configuration(environment: env))?.siteURL ?? "http://127.0.0.1:8080"
-                print(try DemoStaffSignIn.apply(connection, hasher: PasswordHasher.from(environment: env), siteURL: siteURL))
+                try printDemoSignIn(connection)
             }
             return
         }
@@ -37,8 +35,16 @@ struct SeedCommand: ParsableCommand {
         guard scale > 0 && scale <= 10 else { throw ValidationError("--scale must be more than 0 and at most 10") }
         do {
             print(try HistorySeed.load(into: connection, shape: HistoryShape.fiveYears.scaled(scale), seed: randomSeed))
+            if demoSignIn { try printDemoSignIn(connection) }
         } catch let refused as HistorySeedRefused {
             throw ValidationError(refused.description)
         }
+    }
+
+    /// The demo team's known passwords (the history loads the same team).
+    func printDemoSignIn(_ connection: Connection) throws {
+        let env = EnvironmentFile.merged(with: ProcessInfo.processInfo.environment)
+        let siteURL = (try? Configuration(environment: env))?.siteURL ?? "http://127.0.0.1:8080"
+        print(try DemoStaffSignIn.apply(connection, hasher: PasswordHasher.from(environment: env), siteURL: siteURL))
     }
 }

@@ -3,16 +3,8 @@ import RochCore
 import RochHTTP
 import RochStore
 
-/// The home page, the bookings list, a booking's read-only page and the audit log.
+/// The bookings list, a booking's read-only page and the audit log.
 extension AdminApp {
-    func home(_ session: StaffSession) -> Response {
-        templates.response(AdminPage("home", title: "Home", current: "home", values: [
-            "firstName": session.account.name.split(separator: " ").first.map(String.init) ?? session.account.name,
-            "canAudit": StaffPermissions.decide(role: session.role, staffID: session.account.id, action: .viewAudit).isAllowed,
-            "totpEnabled": session.account.totpEnabled,
-        ]), session: session)
-    }
-
     func bookings(_ request: Request, session: StaffSession) async throws -> Response {
         let query = try request.query()
         var search = BookingSearch(text: String((query["q"] ?? "").prefix(200)))

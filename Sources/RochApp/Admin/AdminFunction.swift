@@ -22,6 +22,9 @@ public struct AdminApp: Sendable {
     let auth: StaffAuth
     let accounts: StaffAccounts
     let clock: @Sendable () -> Date
+    /// The dashboards' live updates: the portal's hub (one LISTEN per process), and its stream timings.
+    let live: PortalEventHub
+    let liveSettings: PortalStreamSettings
 
     public init(context: AppContext, templates: AdminTemplates, hasher: PasswordHasher = .standard,
                 throttle: SignInThrottlePolicy = SignInThrottlePolicy(), clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -31,6 +34,8 @@ public struct AdminApp: Sendable {
         accounts = StaffAccounts(policy: StaffAccounts.policy(templatesDirectory: templates.directory), hasher: hasher,
                                  siteURL: context.configuration.siteURL)
         self.clock = clock
+        liveSettings = PortalStreamSettings.from(environment: ProcessInfo.processInfo.environment)
+        live = PortalEventHub(database: context.database, url: context.configuration.databaseURL, heartbeat: liveSettings.heartbeat)
     }
 
     /// Answers every request; errors become pages (or JSON for JSON clients), never a crash.
@@ -48,11 +53,12 @@ public struct AdminApp: Sendable {
         return response
     }
 
-    /// Headers on every admin answer: nothing cached, no framing, no inline script or style.
+    /// Headers on every admin answer: nothing cached, no framing, no inline script or style (the one
+    /// script is the dashboard's own file, which re-fetches its panels when told something changed).
     static func secure(_ response: inout Response) {
         if response.headers["cache-control"] == nil { response.headers.set("Cache-Control", "no-store") }
         response.headers.set("Content-Security-Policy",
-                             "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+                             "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         response.headers.set("X-Content-Type-Options", "nosniff")
         response.headers.set("X-Frame-Options", "DENY")
         if response.headers["referrer-policy"] == nil { response.headers.set("Referrer-Policy", "same-origin") }
@@ -61,6 +67,7 @@ public struct AdminApp: Sendable {
     func respond(_ request: Request) async throws -> Response {
         let route = AdminRoute(path: Self.subpath(request))
         if route == .stylesheet { return stylesheet(request) }
+        if route == .dashboardScript { return dashboardScript(request) }
         let now = clock()
         let auth = self.auth
         let secret = StaffSessions.secret(in: request)
@@ -118,7 +125,14 @@ public struct AdminApp: Sendable {
         case .twoFactorSetup: return try await twoFactorSetup(request, session: session!, now: now)
         case .setPassword: return try await setPassword(request, now: now)
         case .signOut, .signOutEverywhere: return try await signOut(request, session: session!, everywhere: route == .signOutEverywhere)
-        case .home: return home(session!)
+        case .home: return try await dashboard(request, session: session!, now: now)
+        case .calendar: return try await calendarPage(request, session: session!, now: now)
+        case .messages: return try await messagesPage(request, session: session!)
+        case .dashboardCSV(let name): return try await dashboardCSV(name, session: session!, now: now)
+        case .remind(let milestone): return try await remind(milestone, request: request, session: session!, now: now)
+        case .retryMessage(let id): return try await retryMessage(id, request: request, session: session!)
+        case .dashboardEvents: return dashboardEvents(request, session: session!)
+        case .dashboardScript: return dashboardScript(request)
         case .bookings: return try await bookings(request, session: session!)
         case .booking(let publicID): return try await booking(publicID, session: session!)
         case .audit: return try await auditLog(request, session: session!)
@@ -190,6 +204,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
+    case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -215,21 +230,33 @@ enum AdminRoute: Equatable {
         case ["bookings"]: self = .bookings
         case ["audit"]: self = .audit
         case ["assets", "admin.css"]: self = .stylesheet
+        case ["calendar"]: self = .calendar
+        case ["messages"]: self = .messages
+        case ["dashboard", "events"]: self = .dashboardEvents
+        case ["assets", "dashboard.js"]: self = .dashboardScript
+        case _ where parts.count == 2 && parts[0] == "dashboard" && ["revenue-months.csv", "revenue-quarters.csv", "cash-flow.csv"].contains(parts[1]): self = .dashboardCSV(String(parts[1].dropLast(4)))
+        case _ where parts.count == 3 && parts[0] == "milestones" && parts[2] == "remind" && Self.isPublicID(parts[1]): self = .remind(parts[1])
+        case _ where parts.count == 3 && parts[0] == "messages" && parts[2] == "retry" && Int64(parts[1]).map({ $0 > 0 }) == true: self = .retryMessage(Int64(parts[1])!)
         default:
-            guard parts.count == 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
-                  parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
-            else { return nil }
+            guard parts.count == 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
             self = .booking(parts[1])
         }
     }
 
+    /// A booking's or milestone's public id: letters, digits, '-' and '_', at most 64.
+    static func isPublicID(_ s: String) -> Bool {
+        s.utf8.count <= 64 && !s.isEmpty
+            && s.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+    }
+
     var access: Access {
         switch self {
-        case .login, .setPassword, .stylesheet: .open
+        case .login, .setPassword, .stylesheet, .dashboardScript: .open
         case .signOut, .signOutEverywhere: .anySession
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
-        case .home: .staff(nil)
+        case .home, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
+        case .dashboardCSV: .staff(.viewBookings)
         case .bookings, .booking: .staff(.viewBookings)
         case .audit: .staff(.viewAudit)
         }
@@ -238,7 +265,7 @@ enum AdminRoute: Equatable {
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
-        case .signOut, .signOutEverywhere: ["POST"]
+        case .signOut, .signOutEverywhere, .remind, .retryMessage: ["POST"]
         default: ["GET"]
         }
     }

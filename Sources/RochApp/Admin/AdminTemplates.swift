@@ -9,6 +9,8 @@ public struct AdminTemplates: Sendable {
     public let directory: String
     let library: MustacheLibrary
     let stylesheet: [UInt8]
+    /// site/admin/dashboard.js: live updates of the dashboard (the page works without it).
+    let dashboardScript: [UInt8]
     /// Part of the stylesheet's URL, so a changed stylesheet is fetched again.
     let stylesheetVersion: String
 
@@ -32,6 +34,7 @@ public struct AdminTemplates: Sendable {
         self.library = library
         self.directory = directory
         stylesheet = Array(fm.contents(atPath: directory + "/admin.css") ?? Data())
+        dashboardScript = Array(fm.contents(atPath: directory + "/dashboard.js") ?? Data())
         stylesheetVersion = SHA256.hash(data: stylesheet).prefix(5).map { String(format: "%02x", $0) }.joined()
     }
 

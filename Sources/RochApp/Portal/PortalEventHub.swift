@@ -1,7 +1,8 @@
 import Foundation
 import RochStore
 
-/// One LISTEN connection per process, fanned out to every open portal event stream.
+/// One LISTEN connection per process, fanned out to every open portal event stream (and to every
+/// open staff dashboard, which hears channel `dashboard`).
 ///
 /// Notifications on `portal` carry `'<booking id>:<event id>'` (TimelineRepository.append) or
 /// `'revoke:<client id>'` (PortalAccessRepository). For a booking somebody is watching, the hub
@@ -19,6 +20,8 @@ public final class PortalEventHub: @unchecked Sendable {
         case accessChanged
         /// Time for a heartbeat (and, now and then, a session re-check).
         case tick
+        /// Something a staff dashboard shows changed (the table's name, from migration 0022's triggers).
+        case dashboardChanged(String)
     }
 
     public struct Subscription: Sendable {
@@ -29,6 +32,7 @@ public final class PortalEventHub: @unchecked Sendable {
     private struct Subscriber {
         let clientID: Int64
         let bookingIDs: [Int64]
+        var watchesDashboard = false
         let continuation: AsyncStream<Signal>.Continuation
     }
 
@@ -39,6 +43,7 @@ public final class PortalEventHub: @unchecked Sendable {
     private var subscribers: [UInt64: Subscriber] = [:]
     private var byBooking: [Int64: Set<UInt64>] = [:]
     private var byClient: [Int64: Set<UInt64>] = [:]
+    private var dashboards: Set<UInt64> = []
     private var nextID: UInt64 = 0
     private var started = false
     private var isReady = false
@@ -72,9 +77,27 @@ public final class PortalEventHub: @unchecked Sendable {
         return Subscription(id: id, signals: stream)
     }
 
+    /// Registers a staff dashboard: it hears `dashboardChanged` and the heartbeat, no client's timeline.
+    public func subscribeDashboard() -> Subscription {
+        let (stream, continuation) = AsyncStream<Signal>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        let id: UInt64 = lock.withLock {
+            nextID += 1
+            subscribers[nextID] = Subscriber(clientID: 0, bookingIDs: [], watchesDashboard: true, continuation: continuation)
+            dashboards.insert(nextID)
+            return nextID
+        }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        startIfNeeded()
+        return Subscription(id: id, signals: stream)
+    }
+
     public func unsubscribe(_ id: UInt64) {
         let sub: Subscriber? = lock.withLock {
             guard let s = subscribers.removeValue(forKey: id) else { return nil }
+            if s.watchesDashboard {
+                dashboards.remove(id)
+                return s
+            }
             for b in s.bookingIDs {
                 byBooking[b]?.remove(id)
                 if byBooking[b]?.isEmpty == true { byBooking[b] = nil }
@@ -102,7 +125,7 @@ public final class PortalEventHub: @unchecked Sendable {
 
     public func stop() {
         let (l, t, subs): (NotificationListener?, [Task<Void, Never>], [Subscriber]) = lock.withLock {
-            defer { listener = nil; tasks = []; subscribers = [:]; byBooking = [:]; byClient = [:]; started = false; isReady = false }
+            defer { listener = nil; tasks = []; subscribers = [:]; byBooking = [:]; byClient = [:]; dashboards = []; started = false; isReady = false }
             return (listener, tasks, Array(subscribers.values))
         }
         l?.stop()
@@ -119,7 +142,7 @@ public final class PortalEventHub: @unchecked Sendable {
         }
         guard start else { return }
         let (events, sink) = AsyncStream<NotificationListener.Event>.makeStream(bufferingPolicy: .unbounded)
-        let listener = NotificationListener(url: url, channels: [TimelineRepository.channel]) { sink.yield($0) }
+        let listener = NotificationListener(url: url, channels: [TimelineRepository.channel, DashboardActions.channel]) { sink.yield($0) }
         let consumer = Task { [weak self] in
             for await event in events {
                 guard let self else { return }
@@ -157,6 +180,8 @@ public final class PortalEventHub: @unchecked Sendable {
         switch event {
         case .reconnected:
             broadcast(.resync)
+        case .notification(let n) where n.channel == DashboardActions.channel:
+            send(.dashboardChanged(n.payload), to: lock.withLock { dashboards })
         case .notification(let n):
             let payload = n.payload
             if payload.hasPrefix("ready:") {

@@ -139,6 +139,8 @@ struct PortalEventStream: Sendable {
                 try await sse.stream.write(try shared.sse(publicID: publicID, encode: Self.encode))
             case .resync:
                 try await replay(sse, &sent)
+            case .dashboardChanged:
+                continue
             case .accessChanged:
                 guard try await sessionIsLive() else { return try await end(sse, reason: "revoked") }
                 lastCheck = Date()
