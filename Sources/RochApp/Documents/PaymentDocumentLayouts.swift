@@ -9,20 +9,23 @@ struct PaymentDocumentLayouts: Sendable {
     let createdAt: String
 
     init(configuration: Configuration, now: Date = Date()) {
-        letterhead = .rochEvents(gstin: configuration.businessGSTIN)
+        var letterhead = Letterhead.rochEvents(gstin: configuration.businessGSTIN)
+        // The business is registered where its GSTIN says (the demo's placeholder 00... keeps the letterhead's state).
+        if let state = configuration.businessGSTIN.flatMap(GSTState.init(gstin:)) { letterhead.state = state }
+        self.letterhead = letterhead
         let format = ISO8601DateFormatter()
         format.timeZone = IST.timeZone
         createdAt = format.string(from: now)
     }
 
-    /// Section 12(7): the event's state for an unregistered client (clients give no GSTIN today);
-    /// a city not in `GSTState.ofCity`'s list is taken to be in the business's own state.
+    /// Section 12(7): a registered client's state, else the event's; a city not in
+    /// `GSTState.ofCity`'s list is taken to be in the business's own state.
     func placeOfSupply(_ f: PaymentDocumentFacts) -> GSTState {
-        PlaceOfSupply.forEventServices(clientGSTIN: nil, eventState: GSTState.ofCity(f.city) ?? letterhead.state)
+        PlaceOfSupply.forEventServices(clientGSTIN: f.clientGSTIN, eventState: GSTState.ofCity(f.city) ?? letterhead.state)
     }
 
     func client(_ f: PaymentDocumentFacts) -> Party {
-        Party(name: f.clientName, phone: f.clientPhone, email: f.clientEmail)
+        Party(name: f.clientName, phone: f.clientPhone, email: f.clientEmail, gstin: f.clientGSTIN)
     }
 
     func event(_ f: PaymentDocumentFacts) -> String {

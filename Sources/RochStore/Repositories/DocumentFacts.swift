@@ -24,6 +24,8 @@ public struct PaymentDocumentFacts: Sendable {
     public var clientName: String
     public var clientPhone: String
     public var clientEmail: String?
+    /// Given by registered businesses only.
+    public var clientGSTIN: String?
 }
 
 /// What a refund's credit note prints: the refund and the payment it gives back.
@@ -39,7 +41,7 @@ public enum DocumentFacts {
         SELECT i.id AS receipt_id, i.number, i.issued_on::text AS issued_on, i.amount_paise, i.gst_rate_bp::bigint AS gst_rate_bp,
                p.id AS payment_id, p.razorpay_payment_id, m.id AS milestone_id, m.label, m.amount_paise AS milestone_paise,
                m.amount_paid_paise, b.id AS booking_id, b.public_id AS booking_public_id, b.event_type, b.event_date::text AS event_date,
-               b.city, cl.id AS client_id, cl.name AS client_name, cl.phone AS client_phone, cl.email AS client_email
+               b.city, cl.id AS client_id, cl.name AS client_name, cl.phone AS client_phone, cl.email AS client_email, cl.gstin AS client_gstin
         FROM invoices i JOIN payments p ON p.id = i.payment_id JOIN payment_milestones m ON m.id = i.milestone_id
         JOIN bookings b ON b.id = i.booking_id JOIN clients cl ON cl.id = b.client_id
         """
@@ -70,6 +72,7 @@ public enum DocumentFacts {
             milestoneAmount: Money(paise: try row.decode("milestone_paise")), milestonePaid: Money(paise: try row.decode("amount_paid_paise")),
             bookingID: try row.decode("booking_id"), bookingPublicID: try row.decode("booking_public_id"), eventType: try row.decode("event_type"),
             eventDate: eventDate, city: try row.decode("city"), clientID: try row.decode("client_id"), clientName: try row.decode("client_name"),
-            clientPhone: try row.decode("client_phone"), clientEmail: try row.decode("client_email"))
+            clientPhone: try row.decode("client_phone"), clientEmail: try row.decode("client_email"),
+            clientGSTIN: try row.decode("client_gstin"))
     }
 }
