@@ -56,6 +56,8 @@ public struct Configuration: Sendable, Equatable {
     public var documents: DocumentStorage
     /// The number prefix of each kind of document (DOCUMENT_SERIES).
     public var documentSeries: DocumentSeries
+    /// Tax invoices for each payment or for each milestone once paid (TAX_INVOICE_PER=payment|milestone, default payment).
+    public var taxInvoicePolicy: TaxInvoicePolicy
 
     /// Where issued documents' bytes live.
     public enum DocumentStorage: Sendable, Equatable {
@@ -203,6 +205,8 @@ public struct Configuration: Sendable, Equatable {
             problems += error.problems.map { "DOCUMENT_SERIES: \($0)" }
             documentSeries = DocumentSeries()
         }
+        taxInvoicePolicy = TaxInvoicePolicy(rawValue: value("TAX_INVOICE_PER") ?? "payment") ?? {
+            problems.append("TAX_INVOICE_PER must be payment or milestone"); return .payment }()
 
         if !problems.isEmpty { throw Problems(problems: problems) }
     }

@@ -114,7 +114,15 @@ public struct TaxComputation: Sendable, Hashable, Codable {
     /// is exactly −gross; the split of that tax follows the same rule as a line.
     public static func creditForRefund(gross: Money, description: String, sac: String = InvoiceLine.eventManagementSAC,
                                        rateBasisPoints: Int64, supply: SupplyKind) -> TaxComputation {
-        let split = GST.split(gross: -gross, rateBasisPoints: rateBasisPoints)
+        inclusive(gross: -gross, description: description, sac: sac, rateBasisPoints: rateBasisPoints, supply: supply)
+    }
+
+    /// The tax invoice for a payment of `gross` (GST included) at one rate: taxable value
+    /// round(gross ÷ (1 + rate)), tax the rest, so the invoice's total is exactly what was paid (a
+    /// line's own rule could miss it by a paisa). A refund of the whole payment credits exactly this.
+    public static func inclusive(gross: Money, description: String, sac: String = InvoiceLine.eventManagementSAC,
+                                 rateBasisPoints: Int64, supply: SupplyKind) -> TaxComputation {
+        let split = GST.split(gross: gross, rateBasisPoints: rateBasisPoints)
         let cgst = supply == .intraState ? Money(paise: split.tax.paise / 2) : .zero
         let line = InvoiceLine(description: description, sac: sac, quantity: 1, unitPrice: split.net, rateBasisPoints: rateBasisPoints)
         let taxed = TaxedLine(line: line, taxableValue: split.net, cgst: cgst,

@@ -40,8 +40,11 @@ public struct CreditNoteDetails: Sendable {
 }
 
 extension PrintedDocument {
-    public static func taxInvoice(_ i: TaxInvoiceDetails) -> PrintedDocument {
-        let c = i.computation
+    public static func taxInvoice(_ i: TaxInvoiceDetails) -> PrintedDocument { taxInvoice(i, computation: i.computation) }
+
+    /// An invoice whose figures were computed elsewhere (a payment's GST-inclusive amount,
+    /// `TaxComputation.inclusive`) instead of from `i.lines`.
+    public static func taxInvoice(_ i: TaxInvoiceDetails, computation c: TaxComputation) -> PrintedDocument {
         return PrintedDocument(
             kind: .taxInvoice, title: "Tax Invoice", number: i.number, letterhead: i.letterhead, partyHeading: "BILLED TO", party: i.client,
             details: [.init("Invoice number", i.number, emphasised: true), .init("Invoice date", PrintFormat.date(i.issuedOn)),

@@ -8,7 +8,9 @@ public enum TestApp {
     /// A context whose configuration has the given extra environment (providers unset by default).
     public static func context(environment extra: [String: String] = [:], poolSize: Int = 8) throws -> AppContext {
         let url = try TestDatabase.makeMigrated()
-        var env = ["DATABASE_URL": url, "SITE_URL": "https://rochevents.test", "STAFF_WHATSAPP": "+919820099999"]
+        // Issued documents go to one scratch store (keys carry a random part, so tests never collide).
+        var env = ["DATABASE_URL": url, "SITE_URL": "https://rochevents.test", "STAFF_WHATSAPP": "+919820099999",
+                   "DOCUMENTS_URL": "file://" + NSTemporaryDirectory() + "roch-test-documents"]
         env.merge(extra) { _, new in new }
         let configuration = try Configuration(environment: env)
         return AppContext(configuration: configuration, database: Database(url: url, maxConnections: poolSize),

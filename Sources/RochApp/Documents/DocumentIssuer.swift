@@ -16,6 +16,11 @@ public struct DocumentIssuer: Sendable {
     /// Where PDFs are rendered before they are stored (removed afterwards).
     public let scratchDirectory: String
 
+    /// The issuer the configuration describes (DOCUMENTS_URL, DOCUMENT_SERIES).
+    public init(context: AppContext) {
+        self.init(database: context.database, store: context.configuration.documents.makeStore(), series: context.configuration.documentSeries)
+    }
+
     public init(database: Database, store: any DocumentStore, series: DocumentSeries, scratchDirectory: String = NSTemporaryDirectory()) {
         self.database = database
         self.store = store
@@ -31,18 +36,29 @@ public struct DocumentIssuer: Sendable {
         public var vendorID: Int64?
         public var referencesID: Int64?
         public var total: Money
+        /// What the document is issued for ("payment:42:tax_invoice"): issuing the same source again
+        /// returns the first document (`documents.source` is unique).
+        public var source: String?
+        /// A number already taken from the kind's series (a receipt keeps its receipt row's number).
+        public var number: String?
 
-        public init(kind: DocumentKind, bookingID: Int64? = nil, clientID: Int64? = nil, vendorID: Int64? = nil, referencesID: Int64? = nil, total: Money) {
+        public init(kind: DocumentKind, bookingID: Int64? = nil, clientID: Int64? = nil, vendorID: Int64? = nil, referencesID: Int64? = nil,
+                    total: Money, source: String? = nil, number: String? = nil) {
             self.kind = kind; self.bookingID = bookingID; self.clientID = clientID; self.vendorID = vendorID
-            self.referencesID = referencesID; self.total = total
+            self.referencesID = referencesID; self.total = total; self.source = source; self.number = number
         }
     }
 
     /// Issues a document dated `day` (in India); `layout` gets the number and returns what to print.
-    public func issue(_ subject: Subject, on day: CalendarDay, layout: @escaping @Sendable (String) -> PrintedDocument) async throws -> DocumentRecord {
+    /// `then` runs in the issuing transaction with the new record (e.g. queues the message that links
+    /// it), so the message exists only if the document does. A subject whose `source` was issued
+    /// already returns that document and runs nothing.
+    public func issue(_ subject: Subject, on day: CalendarDay, layout: @escaping @Sendable (String) -> PrintedDocument,
+                      then: (@Sendable (Connection, DocumentRecord) throws -> Void)? = nil) async throws -> DocumentRecord {
         let year = FinancialYear.containing(day)
         return try await database.transaction { [store, series, scratchDirectory] c in
-            let number = try DocumentRepository.nextNumber(c, kind: subject.kind, series: series, year: year)
+            if let source = subject.source, let issued = try DocumentRepository.find(c, source: source) { return issued }
+            let number = try subject.number ?? DocumentRepository.nextNumber(c, kind: subject.kind, series: series, year: year)
             let token = Self.randomToken()
             let key = "\(subject.kind.rawValue)/\(year.label)/\(number.replacingOccurrences(of: "/", with: "-"))-\(token.prefix(10)).pdf"
             let file = "\(scratchDirectory)/roch-\(token).pdf"
@@ -50,10 +66,12 @@ public struct DocumentIssuer: Sendable {
             try PDFRenderer.render(layout(number), to: file)
             let digest = try FileDigest(path: file)
             try store.putBlocking(key: key, file: file, sha256: digest.sha256, size: digest.size, contentType: "application/pdf")
-            return try DocumentRepository.insert(c, NewDocument(
+            let record = try DocumentRepository.insert(c, NewDocument(
                 publicID: "doc_\(token)", kind: subject.kind, number: number, financialYear: year, bookingID: subject.bookingID,
                 clientID: subject.clientID, vendorID: subject.vendorID, referencesID: subject.referencesID, storageKey: key,
-                sha256: digest.sha256, sizeBytes: digest.size, total: subject.total))
+                sha256: digest.sha256, sizeBytes: digest.size, total: subject.total, source: subject.source))
+            try then?(c, record)
+            return record
         }
     }
 

@@ -8,12 +8,10 @@ import RochStore
 /// the booking when the deposit is paid. Idempotent: running it again changes nothing.
 struct PaymentSettlement {
     let configuration: Configuration
-    let notifier: BookingNotifier
     let transitions: TransitionService
 
     init(configuration: Configuration) {
         self.configuration = configuration
-        notifier = BookingNotifier(configuration: configuration)
         transitions = TransitionService(configuration: configuration)
     }
 
@@ -52,6 +50,7 @@ struct PaymentSettlement {
 
         for refund in try PaymentLedgerRepository.unappliedRefunds(c, milestoneID: m.id) {
             guard try PaymentLedgerRepository.markApplied(c, refundID: refund.id) else { continue }
+            try CreditNoteJob.enqueue(c, refundID: refund.id)
             m.amountRefunded += refund.amount
             result.refunds.append(refund.refundID)
             try TimelineRepository.append(c, bookingID: booking.id, kind: "payment", title: "Refund processed: \(refund.amount.inr)",
@@ -100,16 +99,15 @@ struct PaymentSettlement {
         return result
     }
 
-    /// One receipt per counted payment, with `payment_received` carrying its number. Done last in
+    /// One receipt row per counted payment, and the job that prints its documents. Done last in
     /// the transaction because the financial year's counter row is locked from here to COMMIT.
     private func issueReceipts(_ c: Connection, _ counted: [(payment: PaymentRecord, token: String)], milestone m: PaymentMilestoneRecord,
                                booking: BookingRecord, now: Date) throws {
         for (payment, token) in counted {
             let receipt = try issueReceipt(c, milestone: m, booking: booking, payment: payment, token: token, now: now)
-            try notifier.notify(c, moment: .paymentReceived, booking: booking, occurrence: "payment:\(payment.id)", extra: [
-                "milestone_label": m.label, "amount": payment.amount.inr, "receipt_number": receipt.number,
-                "invoice_link": Self.receiptURL(site: configuration.siteURL, token: token),
-            ])
+            // The PDFs (tax invoice, receipt) are issued by the worker, which then queues
+            // `payment_received` linking the invoice: the message never links a document not yet there.
+            try PaymentDocumentsJob.enqueue(c, receiptID: receipt.id)
             try TeamRepository.audit(c, actor: "razorpay", action: "payment.received", entity: "payment_milestone", entityID: m.publicID,
                                      details: ["payment": payment.razorpayPaymentID, "amount_paise": String(payment.amount.paise),
                                                "receipt": receipt.number])

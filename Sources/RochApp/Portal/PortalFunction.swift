@@ -39,13 +39,16 @@ public struct PortalAPI: Sendable {
         case .bookings: return try await bookings(request)
         case .booking(let id): return try await booking(request, publicID: id)
         case .proposal(let id, let proposal): return try await proposalPage(request, publicID: id, proposal: proposal)
+        case .documents: return try await documents(request)
+        case .document(let id): return try await document(request, publicID: id)
         }
     }
 
     /// The portal's addresses below `/api/portal`.
     enum Route {
-        case session, link, open, signOut, bookings
+        case session, link, open, signOut, bookings, documents
         case booking(String)
+        case document(String)
         case proposal(booking: String, proposal: String)
 
         init?(_ parts: [String]) {
@@ -57,9 +60,11 @@ public struct PortalAPI: Sendable {
                 case "open": self = .open
                 case "sign-out": self = .signOut
                 case "bookings": self = .bookings
+                case "documents": self = .documents
                 default: return nil
                 }
             case 2 where parts[0] == "bookings": self = .booking(parts[1])
+            case 2 where parts[0] == "documents": self = .document(parts[1])
             case 4 where parts[0] == "bookings" && parts[2] == "proposals": self = .proposal(booking: parts[1], proposal: parts[3])
             default: return nil
             }

@@ -39,7 +39,12 @@ struct PortalViews: Sendable {
             PortalDocumentView(kind: "proposal", title: "Proposal, \(Money(paise: p.totalPaise).inr)",
                                url: "/api/portal/bookings/\(b.publicID)/proposals/\(p.publicID)")
         }
-        documents += payments.view.receipts.compactMap { r in
+        // Issued PDFs (tax invoices, receipts, credit notes, proposals) first-hand; the HTML receipt
+        // only for payments whose receipt PDF is not issued yet.
+        let issued = try DocumentRepository.forBooking(c, bookingID: b.id).filter { $0.clientID == b.clientID }
+        documents += issued.map { PortalDocumentView(kind: $0.kind.rawValue, title: DocumentDownload.title($0), url: PortalDocuments.path(publicID: $0.publicID)) }
+        let printedReceipts = Set(issued.filter { $0.kind == .receipt }.map(\.number))
+        documents += payments.view.receipts.filter { !printedReceipts.contains($0.number) }.compactMap { r in
             r.url.map { PortalDocumentView(kind: "receipt", title: "Receipt \(r.number)", url: $0) }
         }
         return PortalBookingDetail(

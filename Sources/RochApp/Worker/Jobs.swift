@@ -39,6 +39,8 @@ public enum JobHandlers {
             CancelPaymentLinksJob(),
             TieFailedPaymentJob(),
             ScheduleRemindersJob(),
+            PaymentDocumentsJob(),
+            CreditNoteJob(),
         ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })
     }

@@ -18,6 +18,8 @@ public struct DocumentRecord: Sendable, Equatable {
     public var contentType: String
     public var total: Money
     public var issuedAt: Date
+    /// What it was issued for ("payment:42:tax_invoice"), when a flow issued it.
+    public var source: String?
 }
 
 /// What issuing a document records (the number comes from `nextNumber` in the same transaction).
@@ -35,10 +37,12 @@ public struct NewDocument: Sendable {
     public var sizeBytes: Int64
     public var contentType: String
     public var total: Money
+    public var source: String?
 
     public init(publicID: String, kind: DocumentKind, number: String, financialYear: FinancialYear, bookingID: Int64?, clientID: Int64?,
                 vendorID: Int64? = nil, referencesID: Int64? = nil, storageKey: String, sha256: String, sizeBytes: Int64,
-                contentType: String = "application/pdf", total: Money) {
+                contentType: String = "application/pdf", total: Money, source: String? = nil) {
+        self.source = source
         self.publicID = publicID; self.kind = kind; self.number = number; self.financialYear = financialYear
         self.bookingID = bookingID; self.clientID = clientID; self.vendorID = vendorID; self.referencesID = referencesID
         self.storageKey = storageKey; self.sha256 = sha256; self.sizeBytes = sizeBytes; self.contentType = contentType; self.total = total
@@ -48,7 +52,7 @@ public struct NewDocument: Sendable {
 public enum DocumentRepository {
     static let columns = """
         id, public_id, kind, number, financial_year, booking_id, client_id, vendor_id, references_id, storage_key, sha256,
-        size_bytes, content_type, total_paise, issued_at
+        size_bytes, content_type, total_paise, issued_at, source
         """
 
     /// The next gap-free number of `kind`'s series in `year` (the counter row stays locked until the
@@ -61,10 +65,26 @@ public enum DocumentRepository {
     public static func insert(_ c: Connection, _ d: NewDocument) throws -> DocumentRecord {
         try record(c.query("""
             INSERT INTO documents (public_id, kind, number, financial_year, booking_id, client_id, vendor_id, references_id, storage_key,
-                                   sha256, size_bytes, content_type, total_paise)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING \(columns)
+                                   sha256, size_bytes, content_type, total_paise, source)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING \(columns)
             """, d.publicID, d.kind.rawValue, d.number, d.financialYear.label, d.bookingID, d.clientID, d.vendorID, d.referencesID,
-            d.storageKey, d.sha256, d.sizeBytes, d.contentType, d.total.paise).first!)
+            d.storageKey, d.sha256, d.sizeBytes, d.contentType, d.total.paise, d.source).first!)
+    }
+
+    /// The document issued for `source`, if any.
+    public static func find(_ c: Connection, source: String) throws -> DocumentRecord? {
+        try c.query("SELECT \(columns) FROM documents WHERE source = $1", source).first.map(record)
+    }
+
+    /// A booking's documents, oldest first (the staff booking's documents page).
+    public static func forBooking(_ c: Connection, bookingID: Int64) throws -> [DocumentRecord] {
+        try c.query("SELECT \(columns) FROM documents WHERE booking_id = $1 ORDER BY id", bookingID).map(record)
+    }
+
+    /// A financial year's documents of the given kinds in number order (the accountant's export).
+    public static func forYear(_ c: Connection, _ year: FinancialYear, kinds: [DocumentKind]) throws -> [DocumentRecord] {
+        try c.query("SELECT \(columns) FROM documents WHERE financial_year = $1 AND kind = ANY($2::text[]) ORDER BY kind, number",
+                    year.label, "{" + kinds.map(\.rawValue).joined(separator: ",") + "}").map(record)
     }
 
     public static func find(_ c: Connection, publicID: String) throws -> DocumentRecord? {
@@ -86,6 +106,6 @@ public enum DocumentRepository {
                               vendorID: try row.decode("vendor_id"), referencesID: try row.decode("references_id"),
                               storageKey: try row.decode("storage_key"), sha256: try row.decode("sha256"), sizeBytes: try row.decode("size_bytes"),
                               contentType: try row.decode("content_type"), total: Money(paise: try row.decode("total_paise")),
-                              issuedAt: try row.decode("issued_at"))
+                              issuedAt: try row.decode("issued_at"), source: try row.decode("source"))
     }
 }

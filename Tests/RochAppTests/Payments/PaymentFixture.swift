@@ -87,6 +87,22 @@ struct PaymentFixture {
         }
     }
 
+    /// Runs every queued document job (`issue_payment_documents`, `issue_credit_note`) as the worker
+    /// would, oldest first; `again` runs each a second time, as after a crash before it was marked done.
+    func runQueuedDocumentJobs(again: Bool = false) async throws {
+        let jobs = try context.database.withConnectionSync { c in
+            try c.query("SELECT id, kind, payload::text AS payload FROM jobs WHERE kind IN ('issue_payment_documents', 'issue_credit_note') AND status = 'queued' ORDER BY id")
+                .map { (try $0.decode("id", as: Int64.self), try $0.decode("kind", as: String.self), try $0.decode("payload", as: String.self)) }
+        }
+        let handlers = JobHandlers.all()
+        for (id, kind, payload) in jobs {
+            for _ in 0..<(again ? 2 : 1) {
+                try await handlers[kind]!.run(JobRecord(id: id, kind: kind, payload: JSONB(payload), attempts: 0), context: context)
+            }
+            _ = try context.database.withConnectionSync { try $0.execute("UPDATE jobs SET status = 'done' WHERE id = $1", id) }
+        }
+    }
+
     func runLinkJob(_ milestones: String = "on_acceptance") async throws {
         try await PaymentLinkJob().run(JobRecord(id: 0, kind: PaymentLinkJob.kind,
                                                  payload: JSONB("{\"booking_id\":\"\(bookingID)\",\"milestones\":\"\(milestones)\"}"), attempts: 0),

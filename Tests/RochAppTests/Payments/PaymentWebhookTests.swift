@@ -29,11 +29,17 @@ import Testing
         #expect(after.amountPaid == deposit.amount)
         #expect(try f.bookingState() == .depositPaid)
         #expect(try f.strings("SELECT number AS v FROM invoices") == ["RE/\(fy)/0001"])
+        try await f.runQueuedDocumentJobs()
         #expect(try f.outbox("payment_received").sorted() == ["client:email", "client:whatsapp", "team:whatsapp"])
         #expect(try f.outbox("booking_confirmed").contains("client:whatsapp"))
         #expect(try f.count("SELECT 1 FROM booking_transitions WHERE booking_id = $1 AND event = 'deposit_paid' AND actor = 'razorpay'", f.bookingID) == 1)
         #expect(try f.count("SELECT 1 FROM portal_events WHERE booking_id = $1 AND kind = 'payment' AND title LIKE 'Payment received%'", f.bookingID) == 1)
         #expect(try f.strings("SELECT parameters->>'receipt_number' AS v FROM notifications WHERE moment = 'payment_received' LIMIT 1") == ["RE/\(fy)/0001"])
+        // The message links the tax invoice issued for the payment, on the portal.
+        let invoice = try f.strings("SELECT public_id AS v FROM documents WHERE kind = 'tax_invoice' AND source LIKE 'payment:%'")
+        #expect(invoice.count == 1)
+        #expect(try f.strings("SELECT DISTINCT parameters->>'invoice_link' AS v FROM notifications WHERE moment = 'payment_received'")
+                == ["https://rochevents.test/api/portal/documents/\(invoice.first ?? "")"])
         // The balance gets its link once the deposit is in.
         #expect(try f.count("SELECT 1 FROM jobs WHERE kind = 'create_payment_link' AND payload->>'milestones' = 'remaining'") == 1)
         try await f.runQueuedLinkJobs()
@@ -45,6 +51,7 @@ import Testing
         #expect(try f.milestone(2).status == .paid)
         #expect(try f.bookingState() == .depositPaid)
         #expect(try f.strings("SELECT number AS v FROM invoices ORDER BY id") == ["RE/\(fy)/0001", "RE/\(fy)/0002"])
+        try await f.runQueuedDocumentJobs()
         #expect(try f.outbox("payment_received").count == 6)
         #expect(try f.count("SELECT 1 FROM booking_transitions WHERE booking_id = $1 AND event = 'deposit_paid'", f.bookingID) == 1)
         #expect(try f.count("SELECT 1 FROM portal_events WHERE booking_id = $1 AND kind = 'payment' AND title LIKE 'Payment received%'", f.bookingID) == 2)
@@ -62,6 +69,7 @@ import Testing
         #expect(m.amountPaid == Money(paise: 5_000_000))
         #expect(try f.bookingState() == .proposalSent)
         #expect(try f.outbox("booking_confirmed").isEmpty)
+        try await f.runQueuedDocumentJobs()
         #expect(try f.outbox("payment_received").count == 3)
 
         let rest = try f.fake.pay(linkID: deposit.razorpayLinkID!)
@@ -72,6 +80,7 @@ import Testing
         #expect(try f.bookingState() == .depositPaid)
         #expect(try f.strings("SELECT number AS v FROM invoices ORDER BY id") == ["RE/\(fy)/0001", "RE/\(fy)/0002"])
         #expect(try f.strings("SELECT amount_paise::text AS v FROM invoices ORDER BY id") == ["5000000", String(deposit.amount.paise - 5_000_000)])
+        try await f.runQueuedDocumentJobs()
         #expect(try f.outbox("payment_received").count == 6)
         #expect(try f.outbox("booking_confirmed").contains("client:whatsapp"))
     }
@@ -174,6 +183,8 @@ import Testing
         #expect(try f.count("SELECT 1 FROM invoices") == 1)
         #expect(try f.count("SELECT 1 FROM payments WHERE counted_at IS NOT NULL") == 1)
         #expect(try f.count("SELECT 1 FROM booking_transitions WHERE event = 'deposit_paid'") == 1)
+        try await f.runQueuedDocumentJobs(again: true)   // a document job run twice issues nothing twice
+        #expect(try f.strings("SELECT kind || ' ' || number AS v FROM documents ORDER BY id") == ["tax_invoice INV/\(fy)/0001", "receipt RE/\(fy)/0001"])
         let added = try f.count("SELECT 1 FROM notifications") - notificationsBefore
         #expect(added == Int64(try f.outbox("payment_received").count + f.outbox("booking_confirmed").count))
         #expect(try f.outbox("payment_received").count == 3)
@@ -196,6 +207,7 @@ import Testing
         #expect(m.amountPaid == m.amount)
         #expect(try f.bookingState() == .depositPaid)
         #expect(try f.count("SELECT 1 FROM invoices") == 2)
+        try await f.runQueuedDocumentJobs()
         #expect(try f.outbox("payment_received").count == 6)
         #expect(try f.strings("SELECT status AS v FROM payment_links") == ["paid"])
         #expect(try f.count("SELECT 1 FROM payments WHERE milestone_id IS NULL") == 0)

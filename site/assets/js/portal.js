@@ -57,6 +57,7 @@
       expired: "That sign-in link has expired or was replaced. Enter your phone number for a new one.",
       "signed-out": "You are signed out.",
       revoked: "Your session has ended. Enter your phone number for a new link.",
+      required: "Sign in to open your documents: enter your phone number for a link.",
       sent: null
     };
     var signin = reason || params.get("signin");
