@@ -47,3 +47,38 @@ struct LifecycleEventFormTests {
         }
     }
 }
+
+struct LifecycleChoicesTests {
+    static let today = CalendarDay("2026-12-04")!
+
+    @Test func anEnquiryWithoutACoordinatorOffersOnlyCancelAndSaysWhy() {
+        let choices = BookingLifecycle.choices(from: .enquiry, context: TransitionContext(actor: .teamMember, today: Self.today))
+        #expect(choices.map(\.event) == [.discuss, .cancel])
+        #expect(choices.filter(\.isAvailable).map(\.event) == [.cancel])
+        #expect(choices[0].unmet == ["Assign a coordinator to the booking first."])
+    }
+
+    @Test func theAvailableChoicesAreExactlyTheAcceptedEventsOnceTheFormsAnswerIsGiven() {
+        for state in BookingState.allCases {
+            for hasCoordinator in [false, true] {
+                for hasProposal in [false, true] {
+                    let context = TransitionContext(actor: .teamMember, hasCoordinator: hasCoordinator, hasProposal: hasProposal,
+                                                    eventDate: Self.today.adding(days: hasProposal ? -1 : 30), today: Self.today)
+                    var withReason = context
+                    withReason.reason = "x"
+                    #expect(BookingLifecycle.choices(from: state, context: context).filter(\.isAvailable).map(\.event)
+                            == BookingLifecycle.acceptedEvents(from: state, context: withReason))
+                    #expect(BookingLifecycle.choices(from: state, context: context).allSatisfy { $0.isAvailable == $0.unmet.isEmpty })
+                }
+            }
+        }
+    }
+
+    @Test func theDepositIsNeverOfferedByHandAndSaysWhy() {
+        let choices = BookingLifecycle.choices(from: .proposalSent, context: TransitionContext(actor: .teamMember, hasCoordinator: true,
+                                                                                                 hasProposal: true, today: Self.today))
+        let deposit = choices.first { $0.event == .depositPaid }
+        #expect(deposit?.isAvailable == false)
+        #expect(deposit?.unmet.first?.contains("recorded automatically when Razorpay confirms") == true)
+    }
+}

@@ -120,7 +120,8 @@ public struct AdminApp: Sendable {
         case .signOut, .signOutEverywhere: return try await signOut(request, session: session!, everywhere: route == .signOutEverywhere)
         case .home: return home(session!)
         case .bookings: return try await bookings(request, session: session!)
-        case .booking(let publicID): return try await booking(publicID, session: session!)
+        case .booking(let publicID): return try await booking(publicID, session: session!, flash: bookingNotice(request))
+        case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -190,6 +191,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
+    case bookingEvent(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -216,10 +218,14 @@ enum AdminRoute: Equatable {
         case ["audit"]: self = .audit
         case ["assets", "admin.css"]: self = .stylesheet
         default:
-            guard parts.count == 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
+            guard parts.count >= 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
                   parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
             else { return nil }
-            self = .booking(parts[1])
+            switch parts.dropFirst(2).first {
+            case nil where parts.count == 2: self = .booking(parts[1])
+            case "event" where parts.count == 3: self = .bookingEvent(parts[1])
+            default: return nil
+            }
         }
     }
 
@@ -231,6 +237,7 @@ enum AdminRoute: Equatable {
         case .twoFactorSetup: .enrolment
         case .home: .staff(nil)
         case .bookings, .booking: .staff(.viewBookings)
+        case .bookingEvent: .staff(.actOnBooking)
         case .audit: .staff(.viewAudit)
         }
     }
@@ -239,6 +246,7 @@ enum AdminRoute: Equatable {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
         case .signOut, .signOutEverywhere: ["POST"]
+        case .bookingEvent: ["POST"]
         default: ["GET"]
         }
     }
