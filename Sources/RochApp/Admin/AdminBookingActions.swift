@@ -101,6 +101,7 @@ extension AdminApp {
     func bookingNotice(_ request: Request) -> BookingPageFlash {
         guard let done = (try? request.query())?["done"] else { return BookingPageFlash() }
         if let event = BookingEvent(rawValue: done) { return BookingPageFlash(notice: "Done: \(event.label).") }
+        if done == "details" { return BookingPageFlash(notice: "The event details are saved.") }
         return BookingPageFlash()
     }
 }

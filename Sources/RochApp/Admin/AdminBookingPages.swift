@@ -59,9 +59,9 @@ extension AdminApp {
     }
 
     func booking(_ publicID: String, session: StaffSession, flash: BookingPageFlash = BookingPageFlash()) async throws -> Response {
-        guard let (d, hasProposal) = try await context.database.withConnection({ c -> (BookingDossier, Bool)? in
+        guard let (d, hasProposal, coordinators) = try await context.database.withConnection({ c -> (BookingDossier, Bool, [(id: Int64, name: String)])? in
             guard let d = try BookingDossierQueries.load(c, publicID: publicID) else { return nil }
-            return (d, try BookingRepository.hasProposal(c, bookingID: d.booking.id))
+            return (d, try BookingRepository.hasProposal(c, bookingID: d.booking.id), try StaffBookingQueries.coordinators(c))
         }) else {
             return message(status: 404, heading: "No such booking", text: "No booking has the id \(publicID). Search for it on the bookings page.", session: session)
         }
@@ -74,6 +74,7 @@ extension AdminApp {
         }
         let values: [String: Any] = [
             "lifecycle": lifecycleValues(d, hasProposal: hasProposal, session: session, flash: flash),
+            "details": detailsFormValues(d.booking, coordinators: coordinators, flash: flash), "detailsOpen": flash.form == "details",
             "notice": flash.notice as Any, "alert": flash.alert as Any,
             "booking": [
                 "publicID": b.publicID, "stateLabel": b.state.label, "eventType": EventType(rawValue: b.eventType)?.label ?? b.eventType,

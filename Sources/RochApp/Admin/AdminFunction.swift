@@ -122,6 +122,7 @@ public struct AdminApp: Sendable {
         case .bookings: return try await bookings(request, session: session!)
         case .booking(let publicID): return try await booking(publicID, session: session!, flash: bookingNotice(request))
         case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
+        case .bookingDetails(let publicID): return try await bookingDetails(publicID, request, session: session!)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -191,7 +192,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
-    case bookingEvent(String)
+    case bookingEvent(String), bookingDetails(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -224,6 +225,7 @@ enum AdminRoute: Equatable {
             switch parts.dropFirst(2).first {
             case nil where parts.count == 2: self = .booking(parts[1])
             case "event" where parts.count == 3: self = .bookingEvent(parts[1])
+            case "details" where parts.count == 3: self = .bookingDetails(parts[1])
             default: return nil
             }
         }
@@ -237,7 +239,7 @@ enum AdminRoute: Equatable {
         case .twoFactorSetup: .enrolment
         case .home: .staff(nil)
         case .bookings, .booking: .staff(.viewBookings)
-        case .bookingEvent: .staff(.actOnBooking)
+        case .bookingEvent, .bookingDetails: .staff(.actOnBooking)
         case .audit: .staff(.viewAudit)
         }
     }
@@ -246,7 +248,7 @@ enum AdminRoute: Equatable {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
         case .signOut, .signOutEverywhere: ["POST"]
-        case .bookingEvent: ["POST"]
+        case .bookingEvent, .bookingDetails: ["POST"]
         default: ["GET"]
         }
     }
