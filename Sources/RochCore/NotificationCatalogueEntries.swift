@@ -23,6 +23,7 @@ public enum NotificationCatalogue {
         .deliveryFailed: ["client_name", "failed_moment", "failed_recipient", "failure_reason", "admin_link"],
         .paymentFailed: ["client_name", "milestone_label", "amount", "due_date", "failure_reason", "payment_link"],
         .startTimeMissing: ["client_name", "event_type", "event_date", "venue", "admin_link"],
+        .eventRescheduled: ["client_name", "event_type", "event_date", "event_when", "previous_when", "venue", "coordinator_name", "coordinator_phone", "admin_link"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -166,5 +167,14 @@ public enum NotificationCatalogue {
               "No start time is set for {{client_name}}'s {{event_type}} on {{event_date}}. Please agree it with the client and set it so the event reminders carry it: {{admin_link}}",
               subject: "Start time needed: {{client_name}}, {{event_date}}",
               email: "{{client_name}}'s {{event_type}} on {{event_date}} at {{venue}} has no start time yet.\n\nThe 48-hour reminder will say the time is still to be confirmed, and the 2-hour reminder cannot be sent without it. Please agree the start time with the client and set it on the booking: {{admin_link}}"),
+    
+        entry(.eventRescheduled, .client, whatsApp: ["client_name", "event_type", "event_when", "previous_when", "coordinator_name", "coordinator_phone"],
+              "Hello {{client_name}}, your {{event_type}} is now on {{event_when}} (it was {{previous_when}}). Your reminders and payment dates follow the new date. Questions? {{coordinator_name}}: {{coordinator_phone}}",
+              subject: "Your {{event_type}} is now on {{event_when}}",
+              email: "Hello {{client_name}},\n\nAs agreed, your {{event_type}} at {{venue}} is now on {{event_when}} (it was {{previous_when}}).\n\nYour reminders and any payment due before the event now follow the new date; your portal shows the updated schedule.\n\nQuestions? Call or message {{coordinator_name}} on {{coordinator_phone}}."),
+        entry(.eventRescheduled, .coordinator, whatsApp: ["client_name", "event_type", "event_when", "previous_when", "admin_link"],
+              "Rescheduled: {{client_name}}'s {{event_type}} is now on {{event_when}} (was {{previous_when}}). Tell the vendors: {{admin_link}}",
+              subject: "Rescheduled: {{client_name}}, now {{event_when}}",
+              email: "{{client_name}}'s {{event_type}} at {{venue}} has moved to {{event_when}} (it was {{previous_when}}).\n\nReminders and the balance due date have been moved. Confirm the new date with every vendor: {{admin_link}}"),
     ]
 }

@@ -22,6 +22,8 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     /// A confirmed booking has no agreed start time: the coordinator is asked to agree it before
     /// the event reminders need it (ReminderPlan).
     case startTimeMissing = "start_time_missing"
+    /// The team moved the event's date or start time: the client and the coordinator are told.
+    case eventRescheduled = "event_rescheduled"
 }
 
 /// Who receives a message for a moment.

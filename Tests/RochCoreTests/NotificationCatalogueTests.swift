@@ -16,12 +16,12 @@ struct NotificationCatalogueTests {
             .paymentDueReminder: [.client, .team], .eventReminder48h: [.client, .coordinator],
             .eventReminder2h: [.client, .coordinator], .eventCompleted: [.client, .team],
             .bookingCancelled: [.client, .team], .portalLinkRequested: [.client], .deliveryFailed: [.team],
-            .paymentFailed: [.client], .startTimeMissing: [.coordinator],
+            .paymentFailed: [.client], .startTimeMissing: [.coordinator], .eventRescheduled: [.client, .coordinator],
         ]
         for moment in NotificationMoment.allCases {
             #expect(NotificationCatalogue.recipients(of: moment) == expected[moment], "\(moment)")
         }
-        #expect(NotificationMoment.allCases.count == 17)
+        #expect(NotificationMoment.allCases.count == 18)
     }
 
     @Test func everyTemplateRendersWithItsMomentsParametersAndLeavesNoPlaceholder() throws {

@@ -50,8 +50,11 @@ extension AdminApp {
         ]), session: session)
     }
 
-    func booking(_ publicID: String, session: StaffSession) async throws -> Response {
-        guard let d = try await context.database.withConnection({ c in try BookingDossierQueries.load(c, publicID: publicID) }) else {
+    func booking(_ publicID: String, session: StaffSession, flash: BookingPageFlash = BookingPageFlash()) async throws -> Response {
+        guard let (d, hasProposal, coordinators) = try await context.database.withConnection({ c -> (BookingDossier, Bool, [(id: Int64, name: String)])? in
+            guard let d = try BookingDossierQueries.load(c, publicID: publicID) else { return nil }
+            return (d, try BookingRepository.hasProposal(c, bookingID: d.booking.id), try StaffBookingQueries.coordinators(c))
+        }) else {
             return message(status: 404, heading: "No such booking", text: "No booking has the id \(publicID). Search for it on the bookings page.", session: session)
         }
         let b = d.booking
@@ -62,6 +65,9 @@ extension AdminApp {
             if let w = s.whatsAppConsent { submitted.append(w ? "WhatsApp yes" : "WhatsApp no") }
         }
         let values: [String: Any] = [
+            "lifecycle": lifecycleValues(d, hasProposal: hasProposal, session: session, flash: flash),
+            "details": detailsFormValues(d.booking, coordinators: coordinators, flash: flash), "detailsOpen": flash.form == "details",
+            "notice": flash.notice as Any, "alert": flash.alert as Any,
             "booking": [
                 "publicID": b.publicID, "stateLabel": b.state.label, "eventType": EventType(rawValue: b.eventType)?.label ?? b.eventType,
                 "eventDate": NotificationFormat.date(b.eventDate), "eventStartTime": b.eventStartTime as Any, "city": b.city,
@@ -103,7 +109,8 @@ extension AdminApp {
             "has": ["milestones": !d.milestones.isEmpty, "payments": !d.payments.isEmpty, "vendors": !d.vendors.isEmpty,
                     "tasks": !d.tasks.isEmpty, "audit": !d.audit.isEmpty],
         ]
-        return templates.response(AdminPage("booking", title: "\(d.client.name): \(b.publicID)", current: "bookings", values: values), session: session)
+        return templates.response(AdminPage("booking", title: "\(d.client.name): \(b.publicID)", status: flash.status, current: "bookings",
+                                            values: values), session: session)
     }
 
     func auditLog(_ request: Request, session: StaffSession) async throws -> Response {

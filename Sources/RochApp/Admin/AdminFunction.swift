@@ -134,7 +134,9 @@ public struct AdminApp: Sendable {
         case .dashboardEvents: return dashboardEvents(request, session: session!)
         case .dashboardScript: return dashboardScript(request)
         case .bookings: return try await bookings(request, session: session!)
-        case .booking(let publicID): return try await booking(publicID, session: session!)
+        case .booking(let publicID): return try await booking(publicID, session: session!, flash: bookingNotice(request))
+        case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
+        case .bookingDetails(let publicID): return try await bookingDetails(publicID, request, session: session!)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -205,6 +207,7 @@ enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
     case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript
+    case bookingEvent(String), bookingDetails(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -238,8 +241,13 @@ enum AdminRoute: Equatable {
         case _ where parts.count == 3 && parts[0] == "milestones" && parts[2] == "remind" && Self.isPublicID(parts[1]): self = .remind(parts[1])
         case _ where parts.count == 3 && parts[0] == "messages" && parts[2] == "retry" && Int64(parts[1]).map({ $0 > 0 }) == true: self = .retryMessage(Int64(parts[1])!)
         default:
-            guard parts.count == 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
-            self = .booking(parts[1])
+            guard parts.count >= 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
+            switch parts.dropFirst(2).first {
+            case nil where parts.count == 2: self = .booking(parts[1])
+            case "event" where parts.count == 3: self = .bookingEvent(parts[1])
+            case "details" where parts.count == 3: self = .bookingDetails(parts[1])
+            default: return nil
+            }
         }
     }
 
@@ -258,6 +266,7 @@ enum AdminRoute: Equatable {
         case .home, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
         case .dashboardCSV: .staff(.viewBookings)
         case .bookings, .booking: .staff(.viewBookings)
+        case .bookingEvent, .bookingDetails: .staff(.actOnBooking)
         case .audit: .staff(.viewAudit)
         }
     }
@@ -266,6 +275,7 @@ enum AdminRoute: Equatable {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
         case .signOut, .signOutEverywhere, .remind, .retryMessage: ["POST"]
+        case .bookingEvent, .bookingDetails: ["POST"]
         default: ["GET"]
         }
     }
