@@ -121,6 +121,8 @@ public struct AdminApp: Sendable {
         case .home: return home(session!)
         case .bookings: return try await bookings(request, session: session!)
         case .booking(let publicID): return try await booking(publicID, session: session!)
+        case .payments(let publicID): return try await paymentsDesk(publicID, request: request, session: session!, now: now)
+        case .paymentAction(let publicID, let action): return try await paymentAction(action, publicID, request: request, session: session!, now: now)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -190,6 +192,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
+    case payments(String), paymentAction(String, PaymentDeskAction)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -216,11 +219,21 @@ enum AdminRoute: Equatable {
         case ["audit"]: self = .audit
         case ["assets", "admin.css"]: self = .stylesheet
         default:
-            guard parts.count == 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
-                  parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
-            else { return nil }
-            self = .booking(parts[1])
+            guard parts.count >= 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
+            switch parts.dropFirst(2).map(\.self) {
+            case []: self = .booking(parts[1])
+            case ["payments"]: self = .payments(parts[1])
+            case let tail where tail.count == 2 && tail[0] == "payments":
+                guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
+                self = .paymentAction(parts[1], action)
+            default: return nil
+            }
         }
+    }
+
+    static func isPublicID(_ text: String) -> Bool {
+        text.utf8.count <= 64 && !text.isEmpty
+            && text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
     }
 
     var access: Access {
@@ -230,7 +243,8 @@ enum AdminRoute: Equatable {
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
         case .home: .staff(nil)
-        case .bookings, .booking: .staff(.viewBookings)
+        case .bookings, .booking, .payments: .staff(.viewBookings)
+        case .paymentAction: .staff(.moneyActions)
         case .audit: .staff(.viewAudit)
         }
     }
@@ -238,7 +252,7 @@ enum AdminRoute: Equatable {
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
-        case .signOut, .signOutEverywhere: ["POST"]
+        case .signOut, .signOutEverywhere, .paymentAction: ["POST"]
         default: ["GET"]
         }
     }
