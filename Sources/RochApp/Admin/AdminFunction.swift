@@ -137,6 +137,8 @@ public struct AdminApp: Sendable {
         case .booking(let publicID): return try await booking(publicID, session: session!, flash: bookingNotice(request))
         case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
         case .bookingDetails(let publicID): return try await bookingDetails(publicID, request, session: session!)
+        case .payments(let publicID): return try await paymentsDesk(publicID, request: request, session: session!, now: now)
+        case .paymentAction(let publicID, let action): return try await paymentAction(action, publicID, request: request, session: session!, now: now)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -208,6 +210,7 @@ enum AdminRoute: Equatable {
     case home, bookings, booking(String), audit, stylesheet
     case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript
     case bookingEvent(String), bookingDetails(String)
+    case payments(String), paymentAction(String, PaymentDeskAction)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -242,10 +245,14 @@ enum AdminRoute: Equatable {
         case _ where parts.count == 3 && parts[0] == "messages" && parts[2] == "retry" && Int64(parts[1]).map({ $0 > 0 }) == true: self = .retryMessage(Int64(parts[1])!)
         default:
             guard parts.count >= 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
-            switch parts.dropFirst(2).first {
-            case nil where parts.count == 2: self = .booking(parts[1])
-            case "event" where parts.count == 3: self = .bookingEvent(parts[1])
-            case "details" where parts.count == 3: self = .bookingDetails(parts[1])
+            switch Array(parts.dropFirst(2)) {
+            case []: self = .booking(parts[1])
+            case ["event"]: self = .bookingEvent(parts[1])
+            case ["details"]: self = .bookingDetails(parts[1])
+            case ["payments"]: self = .payments(parts[1])
+            case let tail where tail.count == 2 && tail[0] == "payments":
+                guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
+                self = .paymentAction(parts[1], action)
             default: return nil
             }
         }
@@ -265,8 +272,9 @@ enum AdminRoute: Equatable {
         case .twoFactorSetup: .enrolment
         case .home, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
         case .dashboardCSV: .staff(.viewBookings)
-        case .bookings, .booking: .staff(.viewBookings)
+        case .bookings, .booking, .payments: .staff(.viewBookings)
         case .bookingEvent, .bookingDetails: .staff(.actOnBooking)
+        case .paymentAction: .staff(.moneyActions)
         case .audit: .staff(.viewAudit)
         }
     }
@@ -274,7 +282,7 @@ enum AdminRoute: Equatable {
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
-        case .signOut, .signOutEverywhere, .remind, .retryMessage: ["POST"]
+        case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction: ["POST"]
         case .bookingEvent, .bookingDetails: ["POST"]
         default: ["GET"]
         }

@@ -3,8 +3,9 @@ import RochCore
 import RochIntegrations
 import RochStore
 
-/// Worker job `cancel_payment_links` {booking_id}: queued by the lifecycle when a booking is
-/// cancelled (`BookingAction.cancelPaymentLinks`). Every link of the booking that may still take
+/// Worker job `cancel_payment_links` {booking_id, milestone_id?}: queued by the lifecycle when a
+/// booking is cancelled (`BookingAction.cancelPaymentLinks`), or by the payments desk for one
+/// milestone's link (`milestone_id`). Every link of the booking that may still take
 /// money is cancelled at Razorpay (`POST /v1/payment_links/{id}/cancel`) and the answer is
 /// recorded and settled as a webhook would be. Razorpay refuses to cancel a link that is no longer
 /// `created`: the job then fetches it and records what it is, so money that arrived in the
@@ -17,11 +18,14 @@ public struct CancelPaymentLinksJob: JobHandler {
     public init() {}
 
     public func run(_ job: JobRecord, context: AppContext) async throws {
-        struct Payload: Decodable { var booking_id: String }
-        guard let payload = try? job.payload.decode(Payload.self), let bookingID = Int64(payload.booking_id) else {
-            throw JobFailure.permanent(reason: "payload needs booking_id, got \(job.payload.text)")
+        struct Payload: Decodable { var booking_id: String; var milestone_id: String? }
+        guard let payload = try? job.payload.decode(Payload.self), let bookingID = Int64(payload.booking_id),
+              payload.milestone_id == nil || Int64(payload.milestone_id!) != nil else {
+            throw JobFailure.permanent(reason: "payload needs booking_id (and perhaps milestone_id), got \(job.payload.text)")
         }
+        let milestoneID = payload.milestone_id.flatMap { Int64($0) }
         let links = try await context.database.withConnection { c in try PaymentLedgerRepository.openLinks(c, bookingID: bookingID) }
+            .filter { milestoneID == nil || $0.milestoneID == milestoneID }
         guard !links.isEmpty else { return }
         guard let razorpay = context.configuration.razorpay else {
             // Links exist, so Razorpay was configured when they were made: wait until it is again.
