@@ -42,6 +42,7 @@ public struct WhatsAppTemplateDefinition: Sendable, Equatable {
         "due_status": "due in 3 days", "event_time": "6:30 pm IST", "venue": "Rambagh Palace, Jaipur",
         "review_link": "https://rochevents.in/review", "link_expiry": "7 days", "failed_moment": "payment reminder",
         "failed_recipient": "client", "failure_reason": "the number is not on WhatsApp",
+        "event_when": "Saturday, 20 February 2027 at 6:30 pm IST", "previous_when": "Sunday, 14 February 2027 at 7:00 pm IST",
     ]
 }
 

@@ -77,6 +77,9 @@ final class InProcessHTTP: @unchecked Sendable {
         try await notify(.paymentFailed, ["milestone_label": "balance", "amount": "₹10,50,000", "due_date": "Monday, 1 March 2027",
                                           "failure_reason": "the bank or payment app declined it", "payment_link": "https://rzp.io/i/bal"])
         try await fire(.startPreparation)
+        // event_rescheduled: the booking desk's event details (StaffEventDetails)
+        try await notify(.eventRescheduled, ["event_when": "Saturday, 20 March 2027 at 6:30 pm IST",
+                                             "previous_when": "Sunday, 14 March 2027 at 6:30 pm IST"])
         // 7 vendor_milestone_updated, 8 vendor_blocked: the vendors engineer's triggers
         try await notify(.vendorMilestoneUpdated, ["vendor_role": "Florist", "milestone_text": "Your floral arrangements have been confirmed"])
         try await notify(.vendorBlocked, ["vendor_name": "Lotus Decor", "blocked_reason": "the stage design waits on the venue layout",

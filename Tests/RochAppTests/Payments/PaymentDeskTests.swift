@@ -36,6 +36,9 @@ import Testing
         #expect(settled.amountPaid == deposit.amount)
         #expect(try w.fixture.bookingState() == .depositPaid)
         #expect(try w.fixture.count("SELECT 1 FROM invoices i JOIN payments p ON p.id = i.payment_id WHERE p.source = 'offline' AND p.method = 'bank_transfer'") == 1)
+        // payment_received follows the invoice: the worker's document job issues it, then queues the message linking it
+        #expect(try w.fixture.outbox("payment_received").isEmpty)
+        try await w.fixture.runQueuedDocumentJobs()
         #expect(try w.fixture.outbox("payment_received").sorted() == ["client:email", "client:whatsapp", "team:whatsapp"])
         #expect(try w.fixture.outbox("booking_confirmed").contains("client:whatsapp"))
         #expect(try w.fixture.strings("SELECT actor AS v FROM audit_log WHERE action = 'payment.offline_recorded'") == ["staff:\(w.accountsID)"])
