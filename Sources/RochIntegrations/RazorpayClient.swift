@@ -57,6 +57,12 @@ public struct RazorpayClient: Sendable {
         return collection.paymentLinks.first { $0.referenceID == referenceID }
     }
 
+    /// `GET /v1/payments?count=1`: a read-only call that proves the key id and secret are accepted.
+    public func checkCredentials() async throws(RazorpayError) {
+        struct Collection: Decodable { var entity: String? }
+        let _: Collection = try await call("GET", "/v1/payments?count=1")
+    }
+
     private func call<T: Decodable>(_ method: String, _ path: String, body: [UInt8]? = nil) async throws(RazorpayError) -> T {
         let credentials = Data("\(configuration.keyID):\(configuration.keySecret)".utf8).base64EncodedString()
         var headers: [(name: String, value: String)] = [("Authorization", "Basic \(credentials)"), ("Accept", "application/json")]

@@ -3,12 +3,15 @@ import Foundation
 import RochApp
 import RochStore
 
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check configuration, database and migrations; list every problem at once.")
 
-    func run() throws {
+    @Flag(help: "Also check the Razorpay and WhatsApp credentials with one read-only call each.")
+    var providers = false
+
+    func run() async throws {
         let env = AppContext.environment()
         let configuration: Configuration
         do {
@@ -33,6 +36,12 @@ struct DoctorCommand: ParsableCommand {
             failed = true
         }
         failed = InstallationChecks.report(configuration: configuration, environment: env) || failed
+        if providers {
+            for finding in await ProviderCheck.run(configuration) {
+                print(finding.line)
+                failed = failed || !finding.ok
+            }
+        }
         for w in configuration.warnings { print("note: \(w)") }
         if failed { throw ExitCode(1) }
         print("all good")

@@ -19,6 +19,6 @@ struct Roch: AsyncParsableCommand {
             DashboardBenchCommand.self,
             WorkerCommand.self,
             BackupCommand.self, RestoreCommand.self, OutboxCommand.self, UpgradeCommand.self,
-            WhatsAppCommand.self,
+            WhatsAppCommand.self, ClientCommand.self,
         ])
 }

@@ -54,7 +54,7 @@ struct WorkerCommand: AsyncParsableCommand {
         log("worker: started (pid \(getpid()), batch \(options.batchSize), \(rate))")
         if once {
             let pass = try await worker.runUntilIdle()
-            log("worker: done: \(pass.sent) sent, \(pass.retried) to retry, \(pass.failed) failed, \(pass.skipped) skipped, \(pass.jobsRun) jobs")
+            log("worker: done: \(pass.sent) sent, \(pass.retried) to retry, \(pass.failed) failed, \(pass.skipped) skipped, \(pass.held) held for template approval, \(pass.jobsRun) jobs")
         } else {
             await worker.run()
             log("worker: stopped")

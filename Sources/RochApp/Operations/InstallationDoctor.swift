@@ -21,7 +21,10 @@ public enum InstallationDoctor {
         var out: [Finding] = []
         let runDir = env["ROCH_RUN_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/run/roch"
         out += sockets(in: runDir)
-        if let connection { out += outbox(connection) }
+        if let connection {
+            out += outbox(connection)
+            if let templates = whatsAppTemplates(connection) { out.append(templates) }
+        }
         if let dir = DocumentStoreManifest.directory(environment: env) {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -71,6 +74,24 @@ public enum InstallationDoctor {
                                detail: "\(backlog) due, oldest waiting \(Int(f.oldestDueSeconds)) s, \(f.jobsBacklog) job(s) due"))
         }
         return out
+    }
+
+    /// Meta's approval of the WhatsApp templates: nothing to say until `roch whatsapp templates sync` ran;
+    /// a problem when messages are held behind a template Meta rejected, paused or disabled.
+    static func whatsAppTemplates(_ c: Connection) -> Finding? {
+        guard let s = try? WhatsAppTemplateRepository.summary(c) else { return nil }
+        guard !s.templatesByStatus.isEmpty else {
+            return Finding(check: "whatsapp templates", ok: true,
+                           detail: "no approval status recorded: messages are sent without checking (`roch whatsapp templates sync` records them)")
+        }
+        let counts = s.templatesByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.lowercased())" }.joined(separator: ", ")
+        var detail = counts
+        if s.heldAwaitingReview > 0 { detail += "; \(s.heldAwaitingReview) message(s) held until Meta approves their template" }
+        if !s.heldBlocked.isEmpty {
+            let blocked = s.heldBlocked.sorted { $0.key < $1.key }.map { "\($0.value) for \($0.key)" }.joined(separator: ", ")
+            detail += "; held behind templates Meta will not send: \(blocked): edit them in WhatsApp Manager (the sync then reads the new status), or cancel those messages"
+        }
+        return Finding(check: "whatsapp templates", ok: s.heldBlocked.isEmpty, detail: detail)
     }
 
     /// The certificate's notAfter, read with openssl (as nginx would load it).

@@ -42,6 +42,33 @@ public enum WhatsAppTemplateRepository {
         return all
     }
 
+    /// Templates per status, and messages held per template status (for `roch doctor`).
+    public struct Summary: Sendable, Equatable {
+        public var templatesByStatus: [String: Int] = [:]
+        /// Held messages whose template is waiting for review (PENDING) or not submitted yet.
+        public var heldAwaitingReview = 0
+        /// Held messages whose template Meta refused, paused or disabled: they wait for someone to act.
+        public var heldBlocked: [String: Int] = [:]
+    }
+
+    public static func summary(_ c: Connection) throws -> Summary {
+        var s = Summary()
+        for row in try c.query("SELECT status, count(*)::int AS n FROM whatsapp_templates GROUP BY status") {
+            s.templatesByStatus[try row.decode("status")] = try row.decode("n")
+        }
+        for row in try c.query("""
+            SELECT n.held_template AS name, coalesce(t.status, 'NOT SUBMITTED') AS status, count(*)::int AS n
+            FROM notifications n LEFT JOIN whatsapp_templates t ON t.name = n.held_template AND t.language = n.held_language
+            WHERE n.status = 'held' GROUP BY 1, 2
+            """) {
+            let status: String = try row.decode("status"), count: Int = try row.decode("n")
+            if status == "PENDING" || status == "NOT SUBMITTED" { s.heldAwaitingReview += count } else {
+                s.heldBlocked["\(try row.decode("name", as: String.self)) (\(status))"] = count
+            }
+        }
+        return s
+    }
+
     /// One template's row, for the command's report and tests.
     public static func status(_ c: Connection, name: String, language: String) throws -> String? {
         try c.query("SELECT status FROM whatsapp_templates WHERE name = $1 AND language = $2", name, language).first?.decode("status")

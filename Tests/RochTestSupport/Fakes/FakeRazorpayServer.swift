@@ -118,6 +118,8 @@ public final class FakeRazorpayServer: @unchecked Sendable {
             return create(request)
         case ("GET", 2) where parts == ["v1", "payment_links"]:
             return list(request.query)
+        case ("GET", 2) where parts == ["v1", "payments"]:
+            return listPayments(request.query)
         case ("GET", 3) where parts[0...1] == ["v1", "payment_links"]:
             guard let link = link(id: parts[2]) else { return Self.error(400, description: "The id provided does not exist", field: "id") }
             return .json(200, Self.json(link))
@@ -213,6 +215,18 @@ public final class FakeRazorpayServer: @unchecked Sendable {
         if let referenceID = query["reference_id"] { result = result.filter { $0.referenceID == referenceID } }
         if let paymentID = query["payment_id"] { result = result.filter { $0.payments.contains { $0.id == paymentID } } }
         return .json(200, ["payment_links": result.reversed().map(Self.json)])
+    }
+
+    /// `GET /v1/payments?count=N` (1-100, default 10): the newest payments as a collection.
+    private func listPayments(_ query: [String: String]) -> FakeHTTPResponse {
+        let count = query["count"].map { Int($0) ?? -1 } ?? 10
+        guard (1...100).contains(count) else { return Self.error(400, description: "The count must be between 1 and 100.", field: "count") }
+        let payments = allLinks.flatMap { link in link.payments.map { (link, $0) } }.sorted { $0.1.createdAt > $1.1.createdAt }.prefix(count)
+        let items: [[String: Any]] = payments.map { link, p in
+            ["id": p.id, "entity": "payment", "amount": p.amount, "currency": link.currency, "status": "captured", "method": p.method,
+             "amount_refunded": p.amountRefunded, "captured": true, "created_at": p.createdAt]
+        }
+        return .json(200, ["entity": "collection", "count": items.count, "items": items])
     }
 
     /// Razorpay cancels only links in the `created` (issued) state: "You cannot cancel Payment Links

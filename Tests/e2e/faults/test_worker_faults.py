@@ -74,8 +74,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_was_in_fl
         def accepted():
             return fake.control("GET", "/__fake/messages")[1]["messages"]
 
-        # a slow sender (5 messages a second, batches of 8) so the kill lands inside a batch
-        slow = {"WHATSAPP_RATE_LIMIT": "5", "WORKER_BATCH_SIZE": "8", "WORKER_LEASE_SECONDS": "1"}
+        # a slow sender (2 messages a second, batches of 8): the tenth message is the second of the second
+        # batch, so six more of that batch are still in flight for about three seconds when the kill comes
+        slow = {"WHATSAPP_RATE_LIMIT": "2", "WORKER_BATCH_SIZE": "8", "WORKER_LEASE_SECONDS": "1"}
         first = start_worker(bin_dir, root, url, f"http://127.0.0.1:{fake.port}/v21.0", slow)
         try:
             wait_until(lambda: len(accepted()) >= 10, "the first worker to send ten messages")

@@ -88,6 +88,8 @@ def test_sync_submits_the_catalogue_and_the_worker_holds_messages_until_meta_app
     assert db.query(url, "SELECT e.status FROM notification_events e JOIN notifications n ON n.id = e.notification_id "
                          "WHERE n.idempotency_key = 'tpl:1' ORDER BY e.id") == [["held"]]
     assert meta.control("GET", "/__fake/messages")[1]["send_attempts"] == 0
+    doctor = roch(bin_dir, root, url, meta, "doctor")
+    assert "whatsapp templates: " in doctor.stdout and "1 message(s) held until Meta approves their template" in doctor.stdout, doctor.stdout
 
     # Meta rejects one template and approves another: the webhook records both, the held message is released
     status, answer = meta.control("POST", "/__fake/template-status", {"name": "booking_cancelled_client", "event": "REJECTED",
@@ -98,6 +100,16 @@ def test_sync_submits_the_catalogue_and_the_worker_holds_messages_until_meta_app
     assert db.query(url, "SELECT status, reason FROM whatsapp_templates WHERE name = 'booking_cancelled_client'") == [["REJECTED", "INCORRECT_CATEGORY"]]
     assert db.query(url, "SELECT status FROM whatsapp_templates WHERE name = 'event_completed_client'") == [["APPROVED"]]
     assert db.query(url, "SELECT status, held_template IS NULL FROM notifications WHERE idempotency_key = 'tpl:1'") == [["queued", "t"]]
+    # a message held behind the rejected template is named by doctor as a problem
+    db.execute(url, """
+        INSERT INTO notifications (idempotency_key, moment, recipient_role, recipient_name, channel, address, parameters, status,
+                                   held_template, held_language)
+        VALUES ('tpl:2', 'booking_cancelled', 'client', 'Meera', 'whatsapp', '+919988770002', '{}', 'held', 'booking_cancelled_client', 'en');
+    """)
+    doctor = roch(bin_dir, root, url, meta, "doctor")
+    assert doctor.returncode == 1 and "whatsapp templates: PROBLEM: " in doctor.stdout
+    assert "1 for booking_cancelled_client (REJECTED)" in doctor.stdout, doctor.stdout
+    db.execute(url, "UPDATE notifications SET status = 'cancelled' WHERE idempotency_key = 'tpl:2'")
 
     assert roch(bin_dir, root, url, meta, "worker", "--once").returncode == 0
     assert db.query(url, "SELECT status FROM notifications WHERE idempotency_key = 'tpl:1'") == [["sent"]]
