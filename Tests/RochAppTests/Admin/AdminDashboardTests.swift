@@ -57,4 +57,28 @@ import Testing
         let csv = await w.get("/admin/dashboard/cash-flow.csv", owner)
         #expect(csv.status == 200 && csv.text.hasPrefix("Month,Due from clients,Due to vendors,Net\r\n"))
     }
+
+    @Test func onlyTheOwnerSeesAFailedMessagesPhoneAndOnlyItsCoordinatorMayRetryIt() async throws {
+        let w = try await AdminWorld()
+        let id: Int64 = try w.sync { c in
+            try c.query("""
+                INSERT INTO notifications (idempotency_key, moment, booking_id, recipient_role, recipient_name, channel, address, status, attempts, last_error)
+                SELECT 'admin-test-failed', 'payment_received', id, 'client', 'Asha', 'whatsapp', '+919876500001', 'failed', 8, '(#131026) undeliverable'
+                FROM bookings WHERE public_id = $1 RETURNING id
+                """, w.bookingPublicID).first!.decode("id")
+        }
+        let owner = try await w.signedIn("riya@rochevents.in")
+        let ownersLog = await w.get("/admin/messages?status=failed", owner).text
+        #expect(ownersLog.contains("+919876500001") && ownersLog.contains("(#131026) undeliverable"))
+        let other = try await w.signedIn("kavya@rochevents.in")
+        let othersLog = await w.get("/admin/messages?status=failed", other).text
+        #expect(!othersLog.contains("+919876500001") && othersLog.contains("+91 ••••••0001"))
+        let refused = await w.post("/admin/messages/\(id)/retry", [("csrf", await w.csrf(other)), ("back", "/admin/")], other)
+        #expect(refused.status == 403)
+        #expect(try w.sync { c in try c.query("SELECT status FROM notifications WHERE id = $1", id).first!.decode("status") as String } == "failed")
+        let coordinator = try await w.signedIn("arjun@rochevents.in")
+        let retried = await w.post("/admin/messages/\(id)/retry", [("csrf", await w.csrf(coordinator)), ("back", "/admin/messages?status=failed")], coordinator)
+        #expect(retried.status == 303 && retried.headers["location"] == "/admin/messages?status=failed&notice=message-retried")
+        #expect(try w.sync { c in try c.query("SELECT status FROM notifications WHERE id = $1", id).first!.decode("status") as String } == "queued")
+    }
 }
