@@ -13,11 +13,11 @@ extension AdminApp {
         let back = AdminReturnPath.sanitise(try request.form()["back"])
         let client = StaffClient(request)
         let configuration = context.configuration
-        enum Outcome { case sent, reissued, refused(String), denied(String) }
+        enum Outcome { case sent, reissued, refused(Int, String), denied(String) }
         let outcome: Outcome = try await context.database.transaction { c in
             let target: DashboardActions.ReminderTarget
             switch try DashboardActions.reminderTarget(c, milestonePublicID: milestonePublicID) {
-            case .failure(let refusal): return .refused(refusal.description)
+            case .failure(let refusal): return .refused(refusal == .notFound ? 404 : 409, refusal.description)
             case .success(let t): target = t
             }
             if case .denied(let why) = Self.mayRemind(session, coordinatorID: target.booking.coordinatorID) { return .denied(why) }
@@ -44,7 +44,7 @@ extension AdminApp {
         switch outcome {
         case .sent: return Response.redirect(to: Self.withNotice(back, "reminder-sent"))
         case .reissued: return Response.redirect(to: Self.withNotice(back, "link-reissued"))
-        case .refused(let why): return message(status: 409, heading: "No reminder sent", text: why, session: session)
+        case .refused(let status, let why): return message(status: status, heading: "No reminder sent", text: why, session: session)
         case .denied(let why):
             try await audit(session, request, action: "staff.denied", details: ["wanted": "payment.reminder", "milestone": milestonePublicID])
             return message(status: 403, heading: "Not allowed", text: why, session: session)

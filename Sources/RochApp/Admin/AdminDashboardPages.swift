@@ -18,11 +18,23 @@ extension AdminApp {
 
     func dashboard(_ request: Request, session: StaffSession, now: Date) async throws -> Response {
         let d = try await context.database.withConnection { c in try DashboardQueries.load(c, now: now) }
-        let query = try request.query()
-        let isOwner = session.role == .owner
-        let mayRemind = StaffPermissions.decide(role: session.role, staffID: session.account.id, action: .moneyActions).isAllowed
-            || StaffPermissions.scope(session.role, .actOnBooking) != .none
-        let mayRetry = StaffPermissions.scope(session.role, .actOnBooking) != .none
+        let notice = try request.query()["notice"].flatMap { Self.dashboardNotices[$0] }
+        var values = Self.dashboardValues(d, role: session.role, staffID: session.account.id, notice: notice)
+        values["totpEnabled"] = session.account.totpEnabled
+        return templates.response(AdminPage("dashboard", title: "Dashboard", current: "home", values: values), session: session)
+    }
+
+    /// The dashboard's HTML for `role` without a request (what `roch dashboard-bench` times beside the reads).
+    public static func renderDashboard(_ d: Dashboard, templates: AdminTemplates, role: StaffRole) -> String {
+        templates.render("dashboard", AdminTemplates.present(dashboardValues(d, role: role, staffID: 0, notice: nil)))
+    }
+
+    /// The template's values: what each panel shows, what this role may do from it.
+    static func dashboardValues(_ d: Dashboard, role: StaffRole, staffID: Int64, notice: String?) -> [String: Any] {
+        let isOwner = role == .owner
+        let mayRemind = StaffPermissions.decide(role: role, staffID: staffID, action: .moneyActions).isAllowed
+            || StaffPermissions.scope(role, .actOnBooking) != .none
+        let mayRetry = StaffPermissions.scope(role, .actOnBooking) != .none
         let a = d.needsAttention
         let limit = Self.dashboardListLimit
 
@@ -31,7 +43,7 @@ extension AdminApp {
             "enquiries": a.uncalledEnquiries.prefix(limit).map { e in
                 ["booking": Self.bookingValues(e.booking), "phone": e.clientPhone, "hours": e.hoursWaiting] as [String: Any]
             },
-            "overdue": a.overduePayments.prefix(limit).map { self.paymentValues($0, mayRemind: mayRemind) },
+            "overdue": a.overduePayments.prefix(limit).map { paymentValues($0, mayRemind: mayRemind) },
             "overdueMore": a.overduePayments.count > limit ? a.overduePayments.count - limit : nil as Int? as Any,
             "flagged": a.flaggedPayments.map { f in
                 ["booking": Self.bookingValues(f.booking), "label": f.label, "flag": f.flag, "amount": f.amount.inr, "paid": f.paid.inr] as [String: Any]
@@ -61,16 +73,16 @@ extension AdminApp {
             },
         ]
         let outstandingTotal = d.outstanding.reduce(Money.zero) { $0 + $1.outstanding }
-        let values: [String: Any] = [
+        return [
             "today": NotificationFormat.date(d.today),
-            "notice": query["notice"].flatMap { Self.dashboardNotices[$0] } as Any,
+            "notice": notice as Any,
             "attention": attention,
             "agenda": d.upcoming.prefix(limit).map(Self.eventValues),
             "agendaCount": d.upcoming.count,
             "agendaMore": d.upcoming.count > limit ? d.upcoming.count - limit : nil as Int? as Any,
             "calendarMonth": CalendarMonth(containing: d.today).description,
             "calendarCount": d.calendar.count,
-            "outstanding": d.outstanding.prefix(limit).map { self.paymentValues($0, mayRemind: mayRemind) },
+            "outstanding": d.outstanding.prefix(limit).map { paymentValues($0, mayRemind: mayRemind) },
             "outstandingCount": d.outstanding.count, "outstandingTotal": outstandingTotal.inr,
             "outstandingMore": d.outstanding.count > limit ? d.outstanding.count - limit : nil as Int? as Any,
             "revenueMonths": DashboardReport.revenueMonths(d.revenue).pageValues(id: "revenue-months"),
@@ -80,14 +92,13 @@ extension AdminApp {
             "vendors": d.vendorStatus.prefix(limit).map(Self.vendorStatusValues),
             "vendorsCount": d.vendorStatus.count,
             "vendorsMore": d.vendorStatus.count > limit ? d.vendorStatus.count - limit : nil as Int? as Any,
-            "messages": d.notifications.entries.prefix(10).map { self.messageValues($0, isOwner: isOwner, mayRetry: mayRetry) },
-            "messageFilter": self.messageFilterValues(NotificationLogFilter()),
+            "messages": d.notifications.entries.prefix(10).map { messageValues($0, isOwner: isOwner, mayRetry: mayRetry) },
+            "messageFilter": messageFilterValues(NotificationLogFilter()),
             "back": "/admin/",
             "has": ["outstanding": !d.outstanding.isEmpty, "agenda": !d.upcoming.isEmpty, "vendors": !d.vendorStatus.isEmpty,
                     "messages": !d.notifications.entries.isEmpty],
-            "totpEnabled": session.account.totpEnabled,
+            "canExport": StaffPermissions.decide(role: role, staffID: staffID, action: .exports).isAllowed,
         ]
-        return templates.response(AdminPage("dashboard", title: "Dashboard", current: "home", values: values), session: session)
     }
 
     /// /admin/calendar?month=2026-12: the month as a wall calendar (Monday first), each event linked.
@@ -149,8 +160,8 @@ extension AdminApp {
         }
         let back = Self.returnPath(request)
         return templates.response(AdminPage("dashboard-messages", title: "Messages", current: "home", values: [
-            "messageFilter": messageFilterValues(filter, from: query["from"], to: query["to"]),
-            "messages": page.entries.map { messageValues($0, isOwner: isOwner, mayRetry: mayRetry) },
+            "messageFilter": Self.messageFilterValues(filter, from: query["from"], to: query["to"]),
+            "messages": page.entries.map { Self.messageValues($0, isOwner: isOwner, mayRetry: mayRetry) },
             "hasMessages": !page.entries.isEmpty,
             "problem": problems.isEmpty ? nil as String? as Any : problems.joined(separator: " "),
             "notice": query["notice"].flatMap { Self.dashboardNotices[$0] } as Any,
@@ -184,7 +195,7 @@ extension AdminApp {
          "date": NotificationFormat.date(b.eventDate), "state": b.state.label, "href": "/admin/bookings/\(b.publicID)"]
     }
 
-    func paymentValues(_ p: OutstandingPayment, mayRemind: Bool) -> [String: Any] {
+    static func paymentValues(_ p: OutstandingPayment, mayRemind: Bool) -> [String: Any] {
         let urgency: [String: Any] = switch p.urgency {
         case .overdue: ["class": "urgency-overdue", "icon": "⚠", "label": "Overdue"]
         case .dueWithinWeek: ["class": "urgency-soon", "icon": "◷", "label": "Due within 7 days"]
@@ -215,7 +226,7 @@ extension AdminApp {
                 "hasBlocked": !v.blocked.isEmpty]
     }
 
-    func messageValues(_ m: NotificationLogEntry, isOwner: Bool, mayRetry: Bool) -> [String: Any] {
+    static func messageValues(_ m: NotificationLogEntry, isOwner: Bool, mayRetry: Bool) -> [String: Any] {
         let address = m.address.map { isOwner ? $0 : ContactMask.address($0) }
         return ["id": String(m.id), "moment": Self.momentLabel(m.moment), "channel": Self.channelLabel(m.channel),
                 "recipient": m.recipientName ?? m.recipientRole, "role": m.recipientRole, "address": address as Any,
@@ -225,7 +236,7 @@ extension AdminApp {
                 "history": m.history.map { ["status": $0.status, "detail": $0.detail as Any, "at": NotificationFormat.dateTime($0.at)] as [String: Any] }]
     }
 
-    func messageFilterValues(_ f: NotificationLogFilter, from: String? = nil, to: String? = nil) -> [String: Any] {
+    static func messageFilterValues(_ f: NotificationLogFilter, from: String? = nil, to: String? = nil) -> [String: Any] {
         ["booking": f.bookingPublicID ?? "", "from": from ?? f.from?.description ?? "", "to": to ?? f.to?.description ?? "",
          "moments": NotificationMoment.allCases.map { ["value": $0.rawValue, "label": Self.momentLabel($0.rawValue), "selected": f.moment == $0.rawValue] as [String: Any] },
          "statuses": Self.messageStatuses.map { ["value": $0, "label": $0.capitalized, "selected": f.status == $0] as [String: Any] },

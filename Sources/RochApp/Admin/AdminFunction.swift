@@ -133,6 +133,8 @@ public struct AdminApp: Sendable {
         case .retryMessage(let id): return try await retryMessage(id, request: request, session: session!)
         case .dashboardEvents: return dashboardEvents(request, session: session!)
         case .dashboardScript: return dashboardScript(request)
+        case .exports: return try exportsPage(request, session: session!, now: now)
+        case .exportDownload: return try await exportCSV(try request.query()["kind"] ?? "", request: request, session: session!, now: now)
         case .bookings: return try await bookings(request, session: session!)
         case .booking(let publicID): return try await booking(publicID, session: session!, flash: bookingNotice(request))
         case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
@@ -208,7 +210,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
-    case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript
+    case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript, exports, exportDownload
     case bookingEvent(String), bookingDetails(String)
     case payments(String), paymentAction(String, PaymentDeskAction)
 
@@ -239,6 +241,8 @@ enum AdminRoute: Equatable {
         case ["calendar"]: self = .calendar
         case ["messages"]: self = .messages
         case ["dashboard", "events"]: self = .dashboardEvents
+        case ["exports"]: self = .exports
+        case ["exports", "download"]: self = .exportDownload
         case ["assets", "dashboard.js"]: self = .dashboardScript
         case _ where parts.count == 2 && parts[0] == "dashboard" && ["revenue-months.csv", "revenue-quarters.csv", "cash-flow.csv"].contains(parts[1]): self = .dashboardCSV(String(parts[1].dropLast(4)))
         case _ where parts.count == 3 && parts[0] == "milestones" && parts[2] == "remind" && Self.isPublicID(parts[1]): self = .remind(parts[1])
@@ -275,6 +279,7 @@ enum AdminRoute: Equatable {
         case .bookings, .booking, .payments: .staff(.viewBookings)
         case .bookingEvent, .bookingDetails: .staff(.actOnBooking)
         case .paymentAction: .staff(.moneyActions)
+        case .exports, .exportDownload: .staff(.exports)
         case .audit: .staff(.viewAudit)
         }
     }

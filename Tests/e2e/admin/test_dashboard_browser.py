@@ -147,6 +147,37 @@ def check_reports_agree_with_their_csv(driver, base):
             assert sum(round(float(r[col]) * 100) for r in data) == sum(rupees(r[col]) for r in table)
 
 
+def check_exports_agree_with_the_dashboard(driver, base):
+    """The receipts export, month by month, adds up to the revenue table's "Collected"; its GST columns
+    add up to each invoice's value; every export parses with csv; bad input gets the form back with why."""
+    figure = items(driver, "figure.dash-chart")[0]
+    table = [[c.get_attribute("textContent") for c in tr.find_elements(By.CSS_SELECTOR, "th, td")]
+             for tr in figure.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    first, last = table[0][0] + "-01", table[-1][0] + "-28"
+    status, kind, body = fetch(driver, base, f"/admin/exports/download?kind=receipts&fy=&from={first}&to={last}")
+    assert status == 200 and kind.startswith("text/csv")
+    receipts = list(csv.DictReader(io.StringIO(body)))
+    assert receipts and set(receipts[0]) >= {"Invoice number", "Invoice date", "Client GSTIN", "Place of supply", "Taxable value",
+                                              "CGST", "SGST", "IGST", "Invoice value"}
+    by_month = {}
+    for r in receipts:
+        paise = lambda name: round(float(r[name]) * 100)
+        assert paise("Taxable value") + paise("CGST") + paise("SGST") + paise("IGST") == paise("Invoice value"), r
+        by_month[r["Invoice date"][:7]] = by_month.get(r["Invoice date"][:7], 0) + paise("Invoice value")
+    for row in table[:-1]:  # the current month runs on past "today"'s last-28 cut-off only in the last row
+        assert by_month.get(row[0], 0) == rupees(row[1]), row
+    this_year = driver.execute_script("return new Date().getMonth() >= 3 ? new Date().getFullYear() : new Date().getFullYear() - 1")
+    fy = f"{this_year}-{(this_year + 1) % 100:02d}"
+    for what in ("payments", "refunds", "vendor-payments"):
+        status, kind, body = fetch(driver, base, f"/admin/exports/download?kind={what}&fy={fy}")
+        rows = list(csv.reader(io.StringIO(body)))
+        assert status == 200 and len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows), what
+    driver.get(base + "/admin/exports/download?kind=receipts&fy=&from=2026-12-01&to=2026-11-01")
+    assert "To must not be before From." in driver.find_element(By.ID, "to-error").text
+    assert driver.find_element(By.ID, "to").get_attribute("aria-invalid") == "true"
+    driver.get(base + "/admin/")
+
+
 def test_the_owner_sees_every_panel_of_the_demo_retries_a_failed_message_and_reminds_an_overdue_client(demo_site, output_dir):
     base, db = demo_site
     # Arrange what the demo does not have yet: its deposit fell due five days ago, one WhatsApp failed.
@@ -279,6 +310,7 @@ def test_every_panel_is_populated_on_the_five_year_history(history_site, output_
         check_reports_agree_with_their_csv(driver, base)
         # the revenue table has money in it (five years of receipts)
         assert any(rupees(td.get_attribute("textContent")) > 0 for td in items(driver, "#revenue figure:first-of-type tbody td"))
+        check_exports_agree_with_the_dashboard(driver, base)
         check_accessibility(driver, "dashboard-5y", problems)
         shot(driver, output_dir, "dashboard-5y-1280")
 

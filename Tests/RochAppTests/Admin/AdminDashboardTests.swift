@@ -1,0 +1,84 @@
+import Foundation
+import RochApp
+import RochCore
+import RochHTTP
+import RochStore
+import Testing
+
+/// The dashboard's addresses through the admin gate: who may export, wrong methods, unknown ids,
+/// a stale form, and bad input on the export and log forms.
+@Suite(.serialized) struct AdminDashboardTests {
+    @Test func exportsAreForAccountsAndTheOwnerOnly() async throws {
+        let w = try await AdminWorld()
+        let coordinator = try await w.signedIn("arjun@rochevents.in")
+        let refused = await w.get("/admin/exports/download?kind=payments&fy=2026-27", coordinator)
+        #expect(refused.status == 403 && refused.text.contains("A coordinator may not download exports."))
+        #expect(!(await w.get("/admin/", coordinator)).text.contains("href=\"/admin/exports\""))
+        let accounts = try await w.signedIn("sahil@rochevents.in")
+        let csv = await w.get("/admin/exports/download?kind=payments&fy=2026-27", accounts)
+        #expect(csv.status == 200 && csv.headers["content-type"]?.hasPrefix("text/csv") == true)
+        #expect(csv.text.hasPrefix("Date,Razorpay payment id,Receipt number,Booking,Client,Milestone,Amount,Method,Status\r\n"))
+        let audited = try w.sync { c in try AuditLogQueries.search(c, AuditFilter(actor: "staff:\(w.accountsID)")).rows.map(\.action) }
+        #expect(audited.contains("export.downloaded"))
+    }
+
+    @Test func badExportInputComesBackOnItsFieldWithNothingDownloaded() async throws {
+        let w = try await AdminWorld()
+        let owner = try await w.signedIn("riya@rochevents.in")
+        let badYear = await w.get("/admin/exports/download?kind=receipts&fy=2026", owner)
+        #expect(badYear.status == 400 && badYear.text.contains("id=\"fy-error\">Financial year must look like 2026-27."))
+        let badKind = await w.get("/admin/exports/download?kind=salaries&fy=2026-27", owner)
+        #expect(badKind.status == 400 && badKind.text.contains("id=\"kind-error\">Pick what to export from the list."))
+        let log = await w.get("/admin/messages?channel=pigeon&to=soon", owner)
+        #expect(log.status == 200 && log.text.contains("Pick a channel from the list.") && log.text.contains("To must be a date like 2026-12-31."))
+    }
+
+    @Test func theButtonsArePostsWithTheSessionsTokenAndUnknownIdsAreRefused() async throws {
+        let w = try await AdminWorld()
+        let owner = try await w.signedIn("riya@rochevents.in")
+        #expect(await w.get("/admin/milestones/abcdefghijklmnopqrstu/remind", owner).status == 405)
+        #expect(await w.get("/admin/messages/12/retry", owner).status == 405)
+        #expect(await w.get("/admin/messages/zero/retry", owner).status == 404)
+        #expect(await w.get("/admin/dashboard/secrets.csv", owner).status == 404)
+        let stale = await w.post("/admin/messages/12/retry", [("csrf", "not-the-token"), ("back", "/admin/")], owner)
+        #expect(stale.status == 403)
+        let token = await w.csrf(owner)
+        let none = await w.post("/admin/messages/987654/retry", [("csrf", token), ("back", "/admin/")], owner)
+        #expect(none.status == 404 && none.text.contains("There is no message with that number."))
+        let noMilestone = await w.post("/admin/milestones/abcdefghijklmnopqrstu/remind", [("csrf", token), ("back", "https://evil.example/")], owner)
+        #expect(noMilestone.status == 404 && noMilestone.text.contains("There is no payment milestone with that id."))
+    }
+
+    @Test func theCalendarRefusesABadMonthAndShowsThisOne() async throws {
+        let w = try await AdminWorld()
+        let owner = try await w.signedIn("riya@rochevents.in")
+        let bad = await w.get("/admin/calendar?month=13-2026", owner)
+        #expect(bad.status == 200 && bad.text.contains("Month must look like 2026-12."))
+        let csv = await w.get("/admin/dashboard/cash-flow.csv", owner)
+        #expect(csv.status == 200 && csv.text.hasPrefix("Month,Due from clients,Due to vendors,Net\r\n"))
+    }
+
+    @Test func onlyTheOwnerSeesAFailedMessagesPhoneAndOnlyItsCoordinatorMayRetryIt() async throws {
+        let w = try await AdminWorld()
+        let id: Int64 = try w.sync { c in
+            try c.query("""
+                INSERT INTO notifications (idempotency_key, moment, booking_id, recipient_role, recipient_name, channel, address, status, attempts, last_error)
+                SELECT 'admin-test-failed', 'payment_received', id, 'client', 'Asha', 'whatsapp', '+919876500001', 'failed', 8, '(#131026) undeliverable'
+                FROM bookings WHERE public_id = $1 RETURNING id
+                """, w.bookingPublicID).first!.decode("id")
+        }
+        let owner = try await w.signedIn("riya@rochevents.in")
+        let ownersLog = await w.get("/admin/messages?status=failed", owner).text
+        #expect(ownersLog.contains("+919876500001") && ownersLog.contains("(#131026) undeliverable"))
+        let other = try await w.signedIn("kavya@rochevents.in")
+        let othersLog = await w.get("/admin/messages?status=failed", other).text
+        #expect(!othersLog.contains("+919876500001") && othersLog.contains("+91 ••••••0001"))
+        let refused = await w.post("/admin/messages/\(id)/retry", [("csrf", await w.csrf(other)), ("back", "/admin/")], other)
+        #expect(refused.status == 403)
+        #expect(try w.sync { c in try c.query("SELECT status FROM notifications WHERE id = $1", id).first!.decode("status") as String } == "failed")
+        let coordinator = try await w.signedIn("arjun@rochevents.in")
+        let retried = await w.post("/admin/messages/\(id)/retry", [("csrf", await w.csrf(coordinator)), ("back", "/admin/messages?status=failed")], coordinator)
+        #expect(retried.status == 303 && retried.headers["location"] == "/admin/messages?status=failed&notice=message-retried")
+        #expect(try w.sync { c in try c.query("SELECT status FROM notifications WHERE id = $1", id).first!.decode("status") as String } == "queued")
+    }
+}
