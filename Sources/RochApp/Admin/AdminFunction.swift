@@ -122,6 +122,10 @@ public struct AdminApp: Sendable {
         case .bookings: return try await bookings(request, session: session!)
         case .booking(let publicID): return try await booking(publicID, session: session!)
         case .audit: return try await auditLog(request, session: session!)
+        case .bookingDocuments(let publicID): return try await bookingDocuments(publicID, session: session!)
+        case .bookingDocument(let publicID, let document): return try await bookingDocument(publicID, document, request: request, session: session!)
+        case .documentExports: return try await documentExports(session: session!)
+        case .documentExport(let year): return try await documentExport(year, request: request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
     }
@@ -190,6 +194,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
+    case bookingDocuments(String), bookingDocument(String, String), documentExports, documentExport(FinancialYear)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -215,12 +220,23 @@ enum AdminRoute: Equatable {
         case ["bookings"]: self = .bookings
         case ["audit"]: self = .audit
         case ["assets", "admin.css"]: self = .stylesheet
+        case ["exports", "documents"]: self = .documentExports
         default:
-            guard parts.count == 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
-                  parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
-            else { return nil }
-            self = .booking(parts[1])
+            if parts.count == 2, parts[0] == "exports", let year = DocumentExport.year(fileName: parts[1]) { self = .documentExport(year); return }
+            guard parts.count >= 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
+            switch parts.count {
+            case 2: self = .booking(parts[1])
+            case 3 where parts[2] == "documents": self = .bookingDocuments(parts[1])
+            case 4 where parts[2] == "documents" && Self.isPublicID(parts[3]): self = .bookingDocument(parts[1], parts[3])
+            default: return nil
+            }
         }
+    }
+
+    /// Letters, digits, '-' and '_', at most 64: what a booking's or document's public id can be.
+    static func isPublicID(_ s: String) -> Bool {
+        s.utf8.count <= 64 && !s.isEmpty
+            && s.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
     }
 
     var access: Access {
@@ -230,7 +246,8 @@ enum AdminRoute: Equatable {
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
         case .home: .staff(nil)
-        case .bookings, .booking: .staff(.viewBookings)
+        case .bookings, .booking, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
+        case .documentExports, .documentExport: .staff(.exports)
         case .audit: .staff(.viewAudit)
         }
     }
