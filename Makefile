@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # System packages the project needs (Debian names). `make deps` installs the missing ones.
 APT_PACKAGES := libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev libssl-dev libqrencode-dev \
 	postgresql postgresql-contrib nginx-light fcgiwrap chromium chromium-driver hugo wrk \
-	python3-venv openssl systemd libcairo2-dev libpango1.0-dev fonts-noto-core poppler-utils qpdf prometheus
+	python3-venv openssl systemd libcairo2-dev libpango1.0-dev fonts-noto-core poppler-utils qpdf prometheus unzip
 # axe-selenium-python: axe-core in the browser tests; moto[server]: a real S3-compatible server on loopback.
 PY_PACKAGES := selenium==4.27.1 pytest axe-selenium-python==2.1.6 'moto[server]==5.1.18'
 

@@ -60,6 +60,8 @@ var targets: [Target] = [
         // the admin function's server-rendered pages (templates in site/admin)
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Logging", package: "swift-log"),
+        // the accountant's ZIP of a financial year's invoices and credit notes
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         // /metrics: the swift-metrics API recorded into a Prometheus registry
         .product(name: "Metrics", package: "swift-metrics"),
@@ -150,6 +152,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -81,7 +81,11 @@ extension PrintedDocument {
     }
 
     public static func proposal(_ p: ProposalDetails) -> PrintedDocument {
-        let c = TaxComputation(lines: p.lines, supply: .between(business: p.letterhead.state, placeOfSupply: p.placeOfSupply))
+        proposal(p, computation: TaxComputation(lines: p.lines, supply: .between(business: p.letterhead.state, placeOfSupply: p.placeOfSupply)))
+    }
+
+    /// A proposal whose figures were computed elsewhere (a GST-inclusive total, `TaxComputation.inclusive`).
+    public static func proposal(_ p: ProposalDetails, computation c: TaxComputation) -> PrintedDocument {
         return PrintedDocument(
             kind: .proposal, title: "Proposal", number: p.number, letterhead: p.letterhead, partyHeading: "PREPARED FOR", party: p.client,
             details: [.init("Proposal number", p.number, emphasised: true), .init("Date", PrintFormat.date(p.issuedOn)),

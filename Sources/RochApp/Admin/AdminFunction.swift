@@ -142,6 +142,10 @@ public struct AdminApp: Sendable {
         case .payments(let publicID): return try await paymentsDesk(publicID, request: request, session: session!, now: now)
         case .paymentAction(let publicID, let action): return try await paymentAction(action, publicID, request: request, session: session!, now: now)
         case .audit: return try await auditLog(request, session: session!)
+        case .bookingDocuments(let publicID): return try await bookingDocuments(publicID, session: session!)
+        case .bookingDocument(let publicID, let document): return try await bookingDocument(publicID, document, request: request, session: session!)
+        case .documentExports: return try await documentExports(session: session!)
+        case .documentExport(let year): return try await documentExport(year, request: request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
     }
@@ -213,6 +217,7 @@ enum AdminRoute: Equatable {
     case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript, exports, exportDownload
     case bookingEvent(String), bookingDetails(String)
     case payments(String), paymentAction(String, PaymentDeskAction)
+    case bookingDocuments(String), bookingDocument(String, String), documentExports, documentExport(FinancialYear)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -243,11 +248,13 @@ enum AdminRoute: Equatable {
         case ["dashboard", "events"]: self = .dashboardEvents
         case ["exports"]: self = .exports
         case ["exports", "download"]: self = .exportDownload
+        case ["exports", "documents"]: self = .documentExports
         case ["assets", "dashboard.js"]: self = .dashboardScript
         case _ where parts.count == 2 && parts[0] == "dashboard" && ["revenue-months.csv", "revenue-quarters.csv", "cash-flow.csv"].contains(parts[1]): self = .dashboardCSV(String(parts[1].dropLast(4)))
         case _ where parts.count == 3 && parts[0] == "milestones" && parts[2] == "remind" && Self.isPublicID(parts[1]): self = .remind(parts[1])
         case _ where parts.count == 3 && parts[0] == "messages" && parts[2] == "retry" && Int64(parts[1]).map({ $0 > 0 }) == true: self = .retryMessage(Int64(parts[1])!)
         default:
+            if parts.count == 2, parts[0] == "exports", let year = DocumentExport.year(fileName: parts[1]) { self = .documentExport(year); return }
             guard parts.count >= 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
             switch Array(parts.dropFirst(2)) {
             case []: self = .booking(parts[1])
@@ -257,12 +264,14 @@ enum AdminRoute: Equatable {
             case let tail where tail.count == 2 && tail[0] == "payments":
                 guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
                 self = .paymentAction(parts[1], action)
+            case ["documents"]: self = .bookingDocuments(parts[1])
+            case let tail where tail.count == 2 && tail[0] == "documents" && Self.isPublicID(tail[1]): self = .bookingDocument(parts[1], tail[1])
             default: return nil
             }
         }
     }
 
-    /// A booking's or milestone's public id: letters, digits, '-' and '_', at most 64.
+    /// Letters, digits, '-' and '_', at most 64: what a booking's or document's public id can be.
     static func isPublicID(_ s: String) -> Bool {
         s.utf8.count <= 64 && !s.isEmpty
             && s.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
@@ -276,10 +285,11 @@ enum AdminRoute: Equatable {
         case .twoFactorSetup: .enrolment
         case .home, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
         case .dashboardCSV: .staff(.viewBookings)
-        case .bookings, .booking, .payments: .staff(.viewBookings)
+        case .bookings, .booking, .payments, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
         case .bookingEvent, .bookingDetails: .staff(.actOnBooking)
         case .paymentAction: .staff(.moneyActions)
         case .exports, .exportDownload: .staff(.exports)
+        case .documentExports, .documentExport: .staff(.exports)
         case .audit: .staff(.viewAudit)
         }
     }

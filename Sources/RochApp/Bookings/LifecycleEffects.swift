@@ -36,6 +36,7 @@ struct LifecycleEffects {
                 guard let proposal = try PaymentMilestoneRepository.markProposalSent(c, bookingID: booking.id) else {
                     throw TransitionConflict(currentState: booking.state, message: "There is no proposal to send: create it (total and payment plan) first.")
                 }
+                try ProposalDocumentJob.enqueue(c, proposalID: proposal.id)
                 // The caller's own wording wins (e.g. a link the staff side builds).
                 extra.merge(["total_amount": proposal.total.inr, "proposal_link": "\(notifier.configuration.siteURL)/portal/"]) { given, _ in given }
             case .cancelPaymentLinks:

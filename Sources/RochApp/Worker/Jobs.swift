@@ -41,6 +41,8 @@ public enum JobHandlers {
             ScheduleRemindersJob(),
             PaymentDocumentsJob(),
             CreditNoteJob(),
+            ProposalDocumentJob(),
+            VendorVoucherJob(),
         ]
         return Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })
     }

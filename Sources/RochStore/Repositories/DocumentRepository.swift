@@ -81,10 +81,27 @@ public enum DocumentRepository {
         try c.query("SELECT \(columns) FROM documents WHERE booking_id = $1 ORDER BY id", bookingID).map(record)
     }
 
-    /// A financial year's documents of the given kinds in number order (the accountant's export).
-    public static func forYear(_ c: Connection, _ year: FinancialYear, kinds: [DocumentKind]) throws -> [DocumentRecord] {
-        try c.query("SELECT \(columns) FROM documents WHERE financial_year = $1 AND kind = ANY($2::text[]) ORDER BY kind, number",
-                    year.label, "{" + kinds.map(\.rawValue).joined(separator: ",") + "}").map(record)
+    /// The year's documents of `kinds` with their client's name and, for a credit note, its
+    /// invoice's number: the accountant's register, tax invoices first, in number order.
+    public static func register(_ c: Connection, _ year: FinancialYear, kinds: [DocumentKind]) throws -> [(document: DocumentRecord, client: String?, against: String?)] {
+        let qualified = columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+        return try c.query("""
+            SELECT \(qualified), cl.name AS client_name, r.number AS against_number
+            FROM documents d LEFT JOIN clients cl ON cl.id = d.client_id LEFT JOIN documents r ON r.id = d.references_id
+            WHERE d.financial_year = $1 AND d.kind = ANY($2::text[]) ORDER BY d.kind DESC, d.number
+            """, year.label, "{" + kinds.map(\.rawValue).joined(separator: ",") + "}").map { row in
+            (try record(row), try row.decode("client_name"), try row.decode("against_number"))
+        }
+    }
+
+    /// The years that have documents of `kinds`, latest first, with how many.
+    public static func years(_ c: Connection, kinds: [DocumentKind]) throws -> [(year: FinancialYear, count: Int64)] {
+        try c.query("""
+            SELECT financial_year, count(*) AS n FROM documents WHERE kind = ANY($1::text[]) GROUP BY financial_year ORDER BY financial_year DESC
+            """, "{" + kinds.map(\.rawValue).joined(separator: ",") + "}").compactMap { row in
+            let label: String = try row.decode("financial_year"), count: Int64 = try row.decode("n")
+            return FinancialYear(label: label).map { ($0, count) }
+        }
     }
 
     public static func find(_ c: Connection, publicID: String) throws -> DocumentRecord? {

@@ -141,6 +141,9 @@ public enum VendorPayables {
                                      totalOutstanding: byVendor.reduce(Money.zero) { $0 + $1.outstanding })
     }
 
+    /// The worker job that issues a recorded payment's voucher.
+    public static let voucherJobKind = "issue_vendor_voucher"
+
     /// Records a payment in the caller's transaction: locks the assignment, refuses more than is
     /// outstanding unless `allowOverpayment`, and keeps `amount_paid` equal to the sum of payments.
     public static func record(_ c: Connection, _ p: NewVendorPayment) throws -> VendorPaymentRecord {
@@ -173,6 +176,9 @@ public enum VendorPayables {
         try TeamRepository.audit(c, actor: p.recordedBy, action: "vendor.payment", entity: "vendor_assignment",
                                  entityID: String(p.assignmentID),
                                  details: ["amount_paise": String(p.amount.paise), "method": p.method, "overpayment": over ? "yes" : "no"])
+        // Its voucher (PDF) is issued by the worker (VendorVoucherJob), whichever path recorded the payment.
+        _ = try OutboxRepository.enqueueJob(c, kind: voucherJobKind, idempotencyKey: "\(voucherJobKind):\(id)",
+                                            payload: try JSONB(encoding: ["vendor_payment_id": String(id)]))
         return VendorPaymentRecord(id: id, assignmentID: p.assignmentID, amount: p.amount, outstandingAfter: outstanding - p.amount)
     }
 

@@ -138,6 +138,36 @@ import Testing
         #expect(text.contains("CN/\(fy)/0001") && text.contains("INV/\(fy)/0001"))
         #expect(text.contains(AmountInWords.rupees(deposit.amount)))
     }
+
+    @Test func aSentProposalAndARecordedVendorPaymentGetTheirPDFs() async throws {
+        // The fixture sent the proposal: its job is queued in the sending transaction.
+        try await f.runQueuedDocumentJobs(again: true)
+        let bookingID = f.bookingID
+        let docs = try f.context.database.withConnectionSync { c in try DocumentRepository.forBooking(c, bookingID: bookingID) }
+        #expect(docs.map(\.kind) == [.proposal])
+        #expect(docs.first?.number == "PR/\(fy)/0001" && docs.first?.source?.hasPrefix("proposal:") == true)
+        let cookie = try await signIn(clientID)
+        let pdf = await get("/api/portal/documents/\(docs[0].publicID)", cookie: cookie, accept: "application/pdf")
+        let text = try text(of: pdf.bodyBytes, name: "wired-proposal")
+        #expect(text.contains("PR/\(fy)/0001") && text.contains("Valid until") && text.contains("Payment plan"))
+        #expect(text.contains(try f.milestone(1).amount.inr))
+
+        let voucherTotal = Money(rupees: 40_000)
+        try f.context.database.withConnectionSync { c in
+            let vendor: Int64 = try c.query("INSERT INTO vendors (name, category, phone) VALUES ('Lakshmi Caterers', 'caterer', '+919845012345') RETURNING id").first!.decode("id")
+            let assignment: Int64 = try c.query("INSERT INTO vendor_assignments (booking_id, vendor_id, role, amount_agreed) VALUES ($1, $2, 'Caterer', 10000000) RETURNING id",
+                                                bookingID, vendor).first!.decode("id")
+            _ = try c.transaction { c in
+                try VendorPayables.record(c, NewVendorPayment(assignmentID: assignment, amount: voucherTotal, paidOn: IST.day(of: Date()),
+                                                              method: "upi", reference: "UTR 4521", recordedBy: "staff:1"))
+            }
+        }
+        try await f.runQueuedDocumentJobs()
+        let voucher = try f.context.database.withConnectionSync { c in try DocumentRepository.forBooking(c, bookingID: bookingID) }.last!
+        #expect(voucher.kind == .vendorVoucher && voucher.number == "VV/\(fy)/0001" && voucher.total == voucherTotal && voucher.clientID == nil)
+        // A vendor's voucher is not the client's: the portal does not serve it to them.
+        #expect(await get("/api/portal/documents/\(voucher.publicID)", cookie: cookie).status == 404)
+    }
 }
 
 func tool(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

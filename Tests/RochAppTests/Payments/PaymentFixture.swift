@@ -91,7 +91,7 @@ struct PaymentFixture {
     /// would, oldest first; `again` runs each a second time, as after a crash before it was marked done.
     func runQueuedDocumentJobs(again: Bool = false) async throws {
         let jobs = try context.database.withConnectionSync { c in
-            try c.query("SELECT id, kind, payload::text AS payload FROM jobs WHERE kind IN ('issue_payment_documents', 'issue_credit_note') AND status = 'queued' ORDER BY id")
+            try c.query("SELECT id, kind, payload::text AS payload FROM jobs WHERE kind LIKE 'issue_%' AND status = 'queued' ORDER BY id")
                 .map { (try $0.decode("id", as: Int64.self), try $0.decode("kind", as: String.self), try $0.decode("payload", as: String.self)) }
         }
         let handlers = JobHandlers.all()
