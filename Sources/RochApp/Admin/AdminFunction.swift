@@ -123,6 +123,7 @@ public struct AdminApp: Sendable {
         case .booking(let publicID): return try await booking(publicID, session: session!, flash: bookingNotice(request))
         case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
         case .bookingDetails(let publicID): return try await bookingDetails(publicID, request, session: session!)
+        case .proposal(let publicID): return try await proposalEditor(publicID, request, session: session!)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -192,7 +193,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
-    case bookingEvent(String), bookingDetails(String)
+    case bookingEvent(String), bookingDetails(String), proposal(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -226,6 +227,7 @@ enum AdminRoute: Equatable {
             case nil where parts.count == 2: self = .booking(parts[1])
             case "event" where parts.count == 3: self = .bookingEvent(parts[1])
             case "details" where parts.count == 3: self = .bookingDetails(parts[1])
+            case "proposal" where parts.count == 3: self = .proposal(parts[1])
             default: return nil
             }
         }
@@ -239,14 +241,14 @@ enum AdminRoute: Equatable {
         case .twoFactorSetup: .enrolment
         case .home: .staff(nil)
         case .bookings, .booking: .staff(.viewBookings)
-        case .bookingEvent, .bookingDetails: .staff(.actOnBooking)
+        case .bookingEvent, .bookingDetails, .proposal: .staff(.actOnBooking)
         case .audit: .staff(.viewAudit)
         }
     }
 
     var methods: [String] {
         switch self {
-        case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
+        case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal: ["GET", "POST"]
         case .signOut, .signOutEverywhere: ["POST"]
         case .bookingEvent, .bookingDetails: ["POST"]
         default: ["GET"]
