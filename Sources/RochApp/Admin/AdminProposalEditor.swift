@@ -69,7 +69,7 @@ extension AdminApp {
                     "discount": cell("line.\(n).discount", l.map { $0.discount.paise > 0 ? Self.rupees($0.discount) : "" } ?? ""),
                     "gstRate": cell("line.\(n).gst_rate", l.map { Self.percent($0.rateBasisPoints) } ?? "18")]
         }
-        let milestoneCount = min(ProposalDraft.maximumMilestones, max(stored?.milestones.count ?? 0, typedRows(typed, "milestone")) + 2)
+        let milestoneCount = min(ProposalDraft.maximumMilestones, max(stored?.milestones.count ?? 0, typedRows(typed, "milestone")) + 3)
         let milestones: [[String: Any]] = (1...milestoneCount).map { n in
             let m = stored.flatMap { n <= $0.milestones.count ? $0.milestones[n - 1] : nil }
             return ["n": n, "locked": m?.isLocked ?? false,
