@@ -55,7 +55,7 @@ extension AdminApp {
         func cell(_ name: String, _ fallback: String) -> [String: Any] {
             ["name": name, "id": name.replacingOccurrences(of: ".", with: "-"), "value": value(name, fallback), "error": errors[name] as Any]
         }
-        let lineCount = min(ProposalDraft.maximumLines, max(stored?.lines.count ?? 0, typedRows(typed, "line")) + 3)
+        let lineCount = min(ProposalDraft.maximumLines, max(stored?.lines.count ?? 0, typedRows(typed, "line")) + 2)
         let lines: [[String: Any]] = (1...lineCount).map { n in
             let l = stored.flatMap { n <= $0.lines.count ? $0.lines[n - 1] : nil }
             let service = value("line.\(n).service", l?.service ?? "")
