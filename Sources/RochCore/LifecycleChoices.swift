@@ -30,3 +30,11 @@ extension BookingLifecycle {
         }
     }
 }
+
+extension BookingLifecycle {
+    /// A booking still in preparation is completed by the `system` actor from the day after its event
+    /// (the team may complete it themselves on the day).
+    public static func isDueForAutomaticCompletion(state: BookingState, eventDate: CalendarDay, today: CalendarDay) -> Bool {
+        state == .activePreparation && today > eventDate
+    }
+}

@@ -98,7 +98,8 @@ public struct PaymentPlan: Sendable, Equatable, Codable {
         return scheduled
     }
 
-    static func percentText(_ bp: Int64) -> String {
+    /// "30%", "2.50%": a rate or share in basis points, in words.
+    public static func percentText(_ bp: Int64) -> String {
         let whole = bp / 100, fraction = abs(bp % 100)
         return fraction == 0 ? "\(whole)%" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)%"
     }

@@ -82,3 +82,14 @@ struct LifecycleChoicesTests {
         #expect(deposit?.unmet.first?.contains("recorded automatically when Razorpay confirms") == true)
     }
 }
+
+struct AutomaticCompletionRuleTests {
+    @Test func onlyBookingsInPreparationAreCompletedAndOnlyFromTheDayAfterTheEvent() {
+        let event = CalendarDay("2027-02-14")!
+        #expect(!BookingLifecycle.isDueForAutomaticCompletion(state: .activePreparation, eventDate: event, today: event))
+        #expect(BookingLifecycle.isDueForAutomaticCompletion(state: .activePreparation, eventDate: event, today: event.adding(days: 1)))
+        for state in BookingState.allCases where state != .activePreparation {
+            #expect(!BookingLifecycle.isDueForAutomaticCompletion(state: state, eventDate: event, today: event.adding(days: 30)))
+        }
+    }
+}

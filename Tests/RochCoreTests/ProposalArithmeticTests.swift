@@ -144,3 +144,23 @@ struct ProposalArithmeticTests {
         #expect(ProposalForm.percentBasisPoints("eighteen") == nil)
     }
 }
+
+struct ProposalDefaultsTests {
+    static let event = CalendarDay("2027-02-14")!, today = CalendarDay("2026-12-04")!
+
+    @Test func aFormWithoutMilestonesGetsTheStandardPlan() throws {
+        let fields = ["line.1.service": "decor", "line.1.description": "Mandap", "line.1.unit_price": "1,00,000"]
+        let draft = try ProposalForm.parse({ fields[$0] }, eventDate: Self.event, today: Self.today).get()
+        #expect(draft.milestones.map(\.amount) == [Money(rupees: 35_400), Money(rupees: 82_600)])
+        #expect(draft.milestones.map { ProposalDraft.dueRule($0, index: draft.milestones.firstIndex(of: $0)!, today: Self.today, eventDate: Self.event) }
+                == ["on_acceptance", "days_before_event:7"])
+    }
+
+    @Test func dueRulesNameWhatTheDateFollows() {
+        let m = { (d: String) in ProposalMilestone(label: "M", amount: Money(rupees: 1), dueOn: CalendarDay(d)!) }
+        #expect(ProposalDraft.dueRule(m("2026-12-04"), index: 0, today: Self.today, eventDate: Self.event) == "on_acceptance")
+        #expect(ProposalDraft.dueRule(m("2026-12-04"), index: 1, today: Self.today, eventDate: Self.event) == "on:2026-12-04")
+        #expect(ProposalDraft.dueRule(m("2027-01-10"), index: 0, today: Self.today, eventDate: Self.event) == "on:2027-01-10")
+        #expect(ProposalDraft.dueRule(m("2027-02-07"), index: 2, today: Self.today, eventDate: Self.event) == "days_before_event:7")
+    }
+}

@@ -141,6 +141,7 @@ public struct AdminApp: Sendable {
         case .bookingDetails(let publicID): return try await bookingDetails(publicID, request, session: session!)
         case .payments(let publicID): return try await paymentsDesk(publicID, request: request, session: session!, now: now)
         case .paymentAction(let publicID, let action): return try await paymentAction(action, publicID, request: request, session: session!, now: now)
+        case .proposal(let publicID): return try await proposalEditor(publicID, request, session: session!)
         case .audit: return try await auditLog(request, session: session!)
         case .bookingDocuments(let publicID): return try await bookingDocuments(publicID, session: session!)
         case .bookingDocument(let publicID, let document): return try await bookingDocument(publicID, document, request: request, session: session!)
@@ -218,6 +219,7 @@ enum AdminRoute: Equatable {
     case bookingEvent(String), bookingDetails(String)
     case payments(String), paymentAction(String, PaymentDeskAction)
     case bookingDocuments(String), bookingDocument(String, String), documentExports, documentExport(FinancialYear)
+    case proposal(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -260,6 +262,7 @@ enum AdminRoute: Equatable {
             case []: self = .booking(parts[1])
             case ["event"]: self = .bookingEvent(parts[1])
             case ["details"]: self = .bookingDetails(parts[1])
+            case ["proposal"]: self = .proposal(parts[1])
             case ["payments"]: self = .payments(parts[1])
             case let tail where tail.count == 2 && tail[0] == "payments":
                 guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
@@ -286,7 +289,7 @@ enum AdminRoute: Equatable {
         case .home, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
         case .dashboardCSV: .staff(.viewBookings)
         case .bookings, .booking, .payments, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
-        case .bookingEvent, .bookingDetails: .staff(.actOnBooking)
+        case .bookingEvent, .bookingDetails, .proposal: .staff(.actOnBooking)
         case .paymentAction: .staff(.moneyActions)
         case .exports, .exportDownload: .staff(.exports)
         case .documentExports, .documentExport: .staff(.exports)
@@ -296,7 +299,7 @@ enum AdminRoute: Equatable {
 
     var methods: [String] {
         switch self {
-        case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
+        case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal: ["GET", "POST"]
         case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction: ["POST"]
         case .bookingEvent, .bookingDetails: ["POST"]
         default: ["GET"]

@@ -145,15 +145,15 @@ public struct PortalAPI: Sendable {
         let page: String = try await context.database.withConnection { c in
             guard let s = try PortalAccess.session(for: request, on: c) else { throw PortalAccess.signInRequired }
             guard let b = try PortalRepository.booking(c, clientID: s.clientID, publicID: publicID),
-                  let p = try PortalRepository.proposalDetail(c, bookingID: b.id, publicID: proposal) else { throw Self.noSuchBooking }
+                  let p = try ProposalDrafts.current(c, bookingID: b.id, publicID: proposal, clientVisibleOnly: true) else { throw Self.noSuchBooking }
             let event = EventType(rawValue: b.eventType)?.label ?? b.eventType
             return """
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>Proposal: \(htmlEscape(event)), \(htmlEscape(NotificationFormat.date(b.eventDate)))</title></head><body>
                 <h1>Your proposal</h1>
                 <p>\(htmlEscape(event)) on \(htmlEscape(NotificationFormat.date(b.eventDate))) in \(htmlEscape(b.city))</p>
-                <p>Total (including GST): <strong>\(htmlEscape(Money(paise: p.totalPaise).inr))</strong></p>
-                <p>\(htmlEscape(p.summary))</p>
+                <p>Total (including GST): <strong>\(htmlEscape(p.total.inr))</strong></p>
+                \(ProposalView.html(p.draft))
                 <p><a href="/portal/">Back to your portal</a></p></body></html>
                 """
         }

@@ -226,6 +226,7 @@ public final class Worker: @unchecked Sendable {
         if prune { lastPrune = now }
         let options = self.options
         let alerts = self.alerts
+        let completion = EventCompletion(configuration: context.configuration)
         let (released, dead, stale, pruned) = try await context.database.withConnection { c in
             let leases = try c.transaction { c in
                 let leases = try NotificationQueue.releaseExpiredLeases(c, leaseSeconds: options.leaseSeconds, maxLeases: options.maxLeases)
@@ -242,6 +243,7 @@ public final class Worker: @unchecked Sendable {
             try WorkerHeartbeats.beat(c, host: ProcessInfo.processInfo.hostName, pid: getpid())
             var pruned = 0
             if prune {
+                try completion.run(c, now: now)
                 try RateLimiter.prune(c)
                 let p = try WebhookDeliveryRepository.prune(c, acceptedDays: options.webhookRetentionDays,
                                                             rejectedDays: options.webhookRejectedRetentionDays)

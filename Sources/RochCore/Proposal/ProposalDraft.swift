@@ -152,6 +152,15 @@ public struct ProposalDraft: Sendable, Hashable, Codable {
         return p
     }
 
+    /// How a stored milestone's due day is described (payment_milestones.due_rule): the first
+    /// due today is paid on acceptance (its link is issued when the proposal is sent); a day exactly
+    /// 7 days before the event follows the event when it moves; any other is a fixed date.
+    public static func dueRule(_ m: ProposalMilestone, index: Int, today: CalendarDay, eventDate: CalendarDay) -> String {
+        if index == 0 && m.dueOn <= today { return "on_acceptance" }
+        if m.dueOn == eventDate.adding(days: -7) { return "days_before_event:7" }
+        return "on:\(m.dueOn)"
+    }
+
     /// GST rates a line may carry (services in India: 0 %, 5 %, 12 %, 18 %, 28 %).
     public static let gstRates: [Int64] = [0, 500, 1_200, 1_800, 2_800]
     public static let maximumLines = 50

@@ -10,7 +10,9 @@ public enum ProposalForm {
     public static let milestoneFields = ["label", "amount", "due_on"]
 
     /// `field` answers a form field's value (nil when absent). `rows` bounds how many rows are read.
-    public static func parse(_ field: (String) -> String?, eventDate: CalendarDay, previous: [ProposalMilestone] = [],
+    /// With `today`, a form whose milestone rows are all blank gets the default plan
+    /// (`ProposalDraft.defaultMilestones`: 30 % now, the balance 7 days before the event).
+    public static func parse(_ field: (String) -> String?, eventDate: CalendarDay, today: CalendarDay? = nil, previous: [ProposalMilestone] = [],
                              rows: Int = ProposalDraft.maximumLines) -> Result<ProposalDraft, ValidationErrors> {
         var errors: [String: String] = [:]
         func text(_ name: String) -> String { (field(name) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -46,7 +48,12 @@ public enum ProposalForm {
             milestoneKeys.append(n)
             milestones.append(ProposalMilestone(label: text(key + "label"), amount: amount ?? Money(paise: 1), dueOn: day ?? eventDate))
         }
-        let draft = ProposalDraft(summary: text("summary"), lines: lines, milestones: milestones)
+        var draft = ProposalDraft(summary: text("summary"), lines: lines, milestones: milestones)
+        if milestones.isEmpty, errors.isEmpty, let today, !lines.isEmpty, draft.problems(eventDate: eventDate).keys.allSatisfy({ $0 == "plan" }),
+           let standard = ProposalDraft.defaultMilestones(total: draft.totals.total, today: today, eventDate: eventDate) {
+            draft.milestones = standard
+            milestoneKeys = Array(1...standard.count)
+        }
         // A line that could not be read has a stand-in value, so the plan's sum is not worth checking yet.
         let unreadLine = errors.keys.contains { $0.hasPrefix("line.") }
         // The draft numbers its rows 1, 2, ...; map its messages back to the rows as the form numbered them.

@@ -85,13 +85,6 @@ public enum PortalRepository {
         }
     }
 
-    /// A proposal of the booking with its summary (for the printable page).
-    public static func proposalDetail(_ c: Connection, bookingID: Int64, publicID: String) throws -> (totalPaise: Int64, summary: String)? {
-        try c.query("""
-            SELECT total_paise, summary FROM proposals WHERE booking_id = $1 AND public_id = $2 AND status IN ('sent', 'accepted')
-            """, bookingID, publicID).first.map { (try $0.decode("total_paise"), try $0.decode("summary")) }
-    }
-
     /// Client-visible vendor milestones, or nil while the vendors feature's table does not exist.
     public static func vendorMilestones(_ c: Connection, bookingID: Int64) throws -> [PortalVendorMilestone]? {
         guard try tableExists(c, "vendor_assignments") else { return nil }

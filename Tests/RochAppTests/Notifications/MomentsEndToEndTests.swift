@@ -106,6 +106,8 @@ final class InProcessHTTP: @unchecked Sendable {
         // start_time_missing is the reminder planner's (ReminderTests); queued here, after the planner and the
         // completion have withdrawn reminders, only to prove its template goes through the worker.
         try await notify(.startTimeMissing, [:])
+        // event_rescheduled is the booking page's (EventDetailsTests); here only its templates through the worker.
+        try await notify(.eventRescheduled, ["event_when": "Sunday, 7 March 2027 at 7:00 pm IST", "previous_when": "Monday, 1 March 2027 at 6:30 pm IST"])
         // booking_cancelled on a second booking
         let other = try await kit.booking(phone: "9123456780", name: "Kabir Shetty", email: "kabir@example.com")
         try await kit.sync { c in
