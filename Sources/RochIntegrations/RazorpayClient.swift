@@ -57,9 +57,10 @@ public struct RazorpayClient: Sendable {
         return collection.paymentLinks.first { $0.referenceID == referenceID }
     }
 
-    private func call<T: Decodable>(_ method: String, _ path: String, body: [UInt8]? = nil) async throws(RazorpayError) -> T {
+    func call<T: Decodable>(_ method: String, _ path: String, body: [UInt8]? = nil,
+                            extraHeaders: [(name: String, value: String)] = []) async throws(RazorpayError) -> T {
         let credentials = Data("\(configuration.keyID):\(configuration.keySecret)".utf8).base64EncodedString()
-        var headers: [(name: String, value: String)] = [("Authorization", "Basic \(credentials)"), ("Accept", "application/json")]
+        var headers: [(name: String, value: String)] = [("Authorization", "Basic \(credentials)"), ("Accept", "application/json")] + extraHeaders
         if body != nil { headers.append(("Content-Type", "application/json")) }
         let request = HTTPRequest(method: method, url: configuration.apiBase + path, headers: headers, body: body ?? [])
         let policy = configuration.retry
@@ -94,7 +95,7 @@ public struct RazorpayClient: Sendable {
         throw RazorpayError(kind: .http, httpStatus: response.status, message: String(response.bodyText.prefix(200)))
     }
 
-    private static func pathComponent(_ text: String) -> String {
+    static func pathComponent(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
     }
 
