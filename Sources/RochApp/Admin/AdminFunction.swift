@@ -123,6 +123,8 @@ public struct AdminApp: Sendable {
         case .booking(let publicID): return try await booking(publicID, session: session!)
         case .payments(let publicID): return try await paymentsDesk(publicID, request: request, session: session!, now: now)
         case .paymentAction(let publicID, let action): return try await paymentAction(action, publicID, request: request, session: session!, now: now)
+        case .timeline(let publicID): return try await clientTimeline(publicID, session: session!, now: now)
+        case .timelineAction(let publicID, let action): return try await timelineAction(action, publicID, request: request, session: session!, now: now)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -192,7 +194,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
-    case payments(String), paymentAction(String, PaymentDeskAction)
+    case payments(String), paymentAction(String, PaymentDeskAction), timeline(String), timelineAction(String, TimelineAction)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -223,6 +225,10 @@ enum AdminRoute: Equatable {
             switch parts.dropFirst(2).map(\.self) {
             case []: self = .booking(parts[1])
             case ["payments"]: self = .payments(parts[1])
+            case ["timeline"]: self = .timeline(parts[1])
+            case let tail where tail.count == 2 && tail[0] == "timeline":
+                guard let action = TimelineAction(rawValue: tail[1]) else { return nil }
+                self = .timelineAction(parts[1], action)
             case let tail where tail.count == 2 && tail[0] == "payments":
                 guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
                 self = .paymentAction(parts[1], action)
@@ -243,7 +249,8 @@ enum AdminRoute: Equatable {
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
         case .home: .staff(nil)
-        case .bookings, .booking, .payments: .staff(.viewBookings)
+        case .bookings, .booking, .payments, .timeline: .staff(.viewBookings)
+        case .timelineAction: .staff(.actOnBooking)
         case .paymentAction: .staff(.moneyActions)
         case .audit: .staff(.viewAudit)
         }
@@ -252,7 +259,7 @@ enum AdminRoute: Equatable {
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
-        case .signOut, .signOutEverywhere, .paymentAction: ["POST"]
+        case .signOut, .signOutEverywhere, .paymentAction, .timelineAction: ["POST"]
         default: ["GET"]
         }
     }
