@@ -63,9 +63,10 @@ public struct RazorpayClient: Sendable {
         let _: Collection = try await call("GET", "/v1/payments?count=1")
     }
 
-    private func call<T: Decodable>(_ method: String, _ path: String, body: [UInt8]? = nil) async throws(RazorpayError) -> T {
+    func call<T: Decodable>(_ method: String, _ path: String, body: [UInt8]? = nil,
+                            extraHeaders: [(name: String, value: String)] = []) async throws(RazorpayError) -> T {
         let credentials = Data("\(configuration.keyID):\(configuration.keySecret)".utf8).base64EncodedString()
-        var headers: [(name: String, value: String)] = [("Authorization", "Basic \(credentials)"), ("Accept", "application/json")]
+        var headers: [(name: String, value: String)] = [("Authorization", "Basic \(credentials)"), ("Accept", "application/json")] + extraHeaders
         if body != nil { headers.append(("Content-Type", "application/json")) }
         let request = HTTPRequest(method: method, url: configuration.apiBase + path, headers: headers, body: body ?? [])
         let policy = configuration.retry
@@ -100,7 +101,7 @@ public struct RazorpayClient: Sendable {
         throw RazorpayError(kind: .http, httpStatus: response.status, message: String(response.bodyText.prefix(200)))
     }
 
-    private static func pathComponent(_ text: String) -> String {
+    static func pathComponent(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
     }
 

@@ -142,6 +142,8 @@ public struct AdminApp: Sendable {
         case .payments(let publicID): return try await paymentsDesk(publicID, request: request, session: session!, now: now)
         case .paymentAction(let publicID, let action): return try await paymentAction(action, publicID, request: request, session: session!, now: now)
         case .proposal(let publicID): return try await proposalEditor(publicID, request, session: session!)
+        case .timeline(let publicID): return try await clientTimeline(publicID, session: session!, now: now)
+        case .timelineAction(let publicID, let action): return try await timelineAction(action, publicID, request: request, session: session!, now: now)
         case .audit: return try await auditLog(request, session: session!)
         case .bookingDocuments(let publicID): return try await bookingDocuments(publicID, session: session!)
         case .bookingDocument(let publicID, let document): return try await bookingDocument(publicID, document, request: request, session: session!)
@@ -220,6 +222,7 @@ enum AdminRoute: Equatable {
     case payments(String), paymentAction(String, PaymentDeskAction)
     case bookingDocuments(String), bookingDocument(String, String), documentExports, documentExport(FinancialYear)
     case proposal(String)
+    case timeline(String), timelineAction(String, TimelineAction)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -264,6 +267,10 @@ enum AdminRoute: Equatable {
             case ["details"]: self = .bookingDetails(parts[1])
             case ["proposal"]: self = .proposal(parts[1])
             case ["payments"]: self = .payments(parts[1])
+            case ["timeline"]: self = .timeline(parts[1])
+            case let tail where tail.count == 2 && tail[0] == "timeline":
+                guard let action = TimelineAction(rawValue: tail[1]) else { return nil }
+                self = .timelineAction(parts[1], action)
             case let tail where tail.count == 2 && tail[0] == "payments":
                 guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
                 self = .paymentAction(parts[1], action)
@@ -288,8 +295,8 @@ enum AdminRoute: Equatable {
         case .twoFactorSetup: .enrolment
         case .home, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
         case .dashboardCSV: .staff(.viewBookings)
-        case .bookings, .booking, .payments, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
-        case .bookingEvent, .bookingDetails, .proposal: .staff(.actOnBooking)
+        case .bookings, .booking, .payments, .timeline, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
+        case .bookingEvent, .bookingDetails, .proposal, .timelineAction: .staff(.actOnBooking)
         case .paymentAction: .staff(.moneyActions)
         case .exports, .exportDownload: .staff(.exports)
         case .documentExports, .documentExport: .staff(.exports)
@@ -300,7 +307,7 @@ enum AdminRoute: Equatable {
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal: ["GET", "POST"]
-        case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction: ["POST"]
+        case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction, .timelineAction: ["POST"]
         case .bookingEvent, .bookingDetails: ["POST"]
         default: ["GET"]
         }

@@ -5,7 +5,7 @@ import RochStore
 
 /// What a form on the payments desk asks for (`POST /admin/bookings/<id>/payments/<action>`).
 enum PaymentDeskAction: String, Equatable {
-    case offline, reissue = "reissue-link", cancelLink = "cancel-link"
+    case offline, reissue = "reissue-link", cancelLink = "cancel-link", refund
 }
 
 /// The payments desk of one booking (`/admin/bookings/<id>/payments`): every milestone with its
@@ -39,6 +39,9 @@ extension AdminApp {
         let actions = PaymentDeskActions(configuration: context.configuration, staffID: session.account.id, client: StaffClient(request))
         let outcome: PaymentDeskActions.Outcome?
         switch action {
+        case .refund:
+            outcome = try await PaymentRefunds(context: context, actions: actions).start(bookingPublicID: publicID, fields: .init(
+                payment: form["payment"] ?? "", key: form["key"] ?? "", amount: form["amount"], reason: form["reason"]))
         case .offline, .reissue, .cancelLink:
             let today = IST.day(of: now)
             outcome = try await context.database.transaction { c -> PaymentDeskActions.Outcome? in
@@ -49,7 +52,7 @@ extension AdminApp {
                         milestone: form["milestone"] ?? "", key: form["key"] ?? "", method: form["method"], amount: form["amount"],
                         reference: form["reference"], receivedOn: form["received_on"]), today: today, now: now)
                 case .reissue: return try actions.reissueLink(c, bookingID: booking.id, state: booking.state, milestonePublicID: target)
-                case .cancelLink: return try actions.cancelLink(c, bookingID: booking.id, milestonePublicID: target)
+                case .cancelLink, .refund: return try actions.cancelLink(c, bookingID: booking.id, milestonePublicID: target)
                 }
             }
         }
@@ -84,7 +87,10 @@ struct PaymentDeskPage {
             "hasMilestones": !desk.milestones.isEmpty,
             "canMove": canMove,
             "methods": OfflinePaymentMethod.allCases.map { ["value": $0.rawValue, "label": $0.label] },
-            "formError": refused?.errors.fields["form"] as Any,
+            // A form about no milestone or payment shown here (a stale page) says so at the top.
+            "formError": refused.flatMap { r in
+                desk.milestones.contains { $0.record.publicID == r.target || $0.payments.contains { $0.providerID == r.target } } ? nil : r.errors.fields["form"]
+            } as Any,
         ]
     }
 
@@ -127,7 +133,7 @@ struct PaymentDeskPage {
     }
 
     func payment(_ p: PaymentDesk.Payment) -> [String: Any] {
-        let mine = refused?.target == p.providerID && refused?.action.rawValue == "refund" ? refused : nil
+        let mine = refused?.target == p.providerID && refused?.action == .refund ? refused : nil
         let method = p.method.flatMap { OfflinePaymentMethod(rawValue: $0)?.label } ?? p.method.map { "Razorpay (\($0))" } ?? "Razorpay"
         return [
             "id": p.providerID, "anchor": AdminApp.anchor(p.providerID), "amount": p.amount.inr, "method": method,
@@ -139,7 +145,8 @@ struct PaymentDeskPage {
                  "reason": r.reason as Any, "at": NotificationFormat.dateTime(r.at)] as [String: Any]
             },
             "refund": canMove && !p.isOffline && p.refundable.paise > 0 ? [
-                "refundable": p.refundable.inr, "amountID": "refund-amount-\(AdminApp.anchor(p.providerID))",
+                "refundable": p.refundable.inrWithPaise, "key": mine?.values["key"].flatMap { PaymentDeskActions.isFormKey($0) ? $0 : nil } ?? PublicID.make(),
+                "amountID": "refund-amount-\(AdminApp.anchor(p.providerID))",
                 "reasonID": "refund-reason-\(AdminApp.anchor(p.providerID))",
                 "amount": mine?.values["amount"] ?? Self.rupees(p.refundable), "reason": mine?.values["reason"] ?? "",
                 "amountError": mine?.errors.fields["amount"] as Any, "reasonError": mine?.errors.fields["reason"] as Any,

@@ -122,3 +122,14 @@ public enum PaymentDeskQueries {
     /// Our id for an offline payment recorded with the form key `key`.
     public static func offlineID(key: String) -> String { "offline_" + key }
 }
+
+extension PaymentDeskQueries {
+    /// A refund the team started: stored as Razorpay answered (a webhook may already have stored it,
+    /// and a processed one stays processed), with who asked and why.
+    public static func recordRequestedRefund(_ c: Connection, refundID: String, paymentID: String, amount: Money, currency: String,
+                                             status: String, staffID: Int64, reason: String) throws {
+        try PaymentLedgerRepository.upsertRefund(c, razorpayRefundID: refundID, razorpayPaymentID: paymentID, amount: amount,
+                                                 currency: currency, status: status)
+        try c.execute("UPDATE refunds SET requested_by = $2, reason = $3 WHERE razorpay_refund_id = $1", refundID, staffID, reason)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import RochApp
 import RochCore
 import RochHTTP
+import RochIntegrations
 import RochStore
 import RochTestSupport
 import Testing
@@ -123,5 +124,79 @@ import Testing
         #expect(try w.fixture.count("SELECT 1 FROM payment_links WHERE milestone_id = $1", deposit.id) == 2)
         #expect(try w.fixture.strings("SELECT action AS v FROM audit_log WHERE actor = $1 AND action LIKE 'payment%' ORDER BY id", "staff:\(w.accountsID)")
             == ["payment_link.cancel_requested", "payment_link.reissue_requested"])
+    }
+}
+
+/// Refunds from the desk: Razorpay's refund API on the fake, confirmed by its signed webhook.
+@Suite(.serialized) struct PaymentDeskRefundTests {
+    /// The deposit paid on the fake and its webhooks delivered: the booking is confirmed.
+    func paidDeposit() async throws -> (PaymentDeskWorld, String) {
+        let w = try await PaymentDeskWorld()
+        let outcome = try w.fixture.fake.pay(linkID: try w.fixture.currentLinkID(1))
+        #expect(await w.fixture.deliver(all: outcome.deliveries) == [200, 200])
+        #expect(try w.fixture.milestone(1).status == .paid)
+        return (w, outcome.paymentID)
+    }
+
+    func refundKey(_ w: PaymentDeskWorld, _ paymentID: String) async -> String {
+        let page = await w.get(w.desk).text
+        guard let r = page.range(of: "name=\"payment\" value=\"\(paymentID)\">") else { return "" }
+        return AdminWorld.hidden("key", in: String(page[r.upperBound...])) ?? ""
+    }
+
+    @Test func aPartialRefundIsPendingUntilRazorpaysWebhookConfirmsIt() async throws {
+        let (w, paymentID) = try await paidDeposit()
+        let deposit = try w.fixture.milestone(1)
+        let key = await refundKey(w, paymentID)
+        let r = await w.submit("refund", [("payment", paymentID), ("key", key), ("amount", "50000"), ("reason", "Cancelled 40 days out")])
+        #expect(r.headers["location"]?.contains("done=refund-started") == true)
+        let refund = try #require(w.fixture.fake.allRefunds.first)
+        #expect(refund.amount == 50_000_00 && refund.paymentID == paymentID && refund.status == "pending")
+        #expect(try w.fixture.strings("SELECT status || ':' || amount_paise || ':' || requested_by || ':' || reason AS v FROM refunds")
+            == ["pending:5000000:\(w.accountsID):Cancelled 40 days out"])
+        #expect(try w.fixture.milestone(1).amountRefunded == .zero)   // not until Razorpay confirms
+        #expect(await w.get(w.desk).text.contains("Refund pending: ₹50,000"))
+
+        // A double submit of the same form refunds nothing more.
+        _ = await w.submit("refund", [("payment", paymentID), ("key", key), ("amount", "50000"), ("reason", "Cancelled 40 days out")])
+        #expect(w.fixture.fake.allRefunds.count == 1)
+        #expect(try w.fixture.count("SELECT 1 FROM refunds") == 1)
+
+        let processed = try w.fixture.fake.processRefund(id: refund.id)
+        #expect(await w.fixture.deliver(processed).status == 200)
+        #expect(await w.fixture.deliver(processed).status == 200)   // at least once: applied once
+        let after = try w.fixture.milestone(1)
+        #expect(after.amountRefunded == Money(rupees: 50_000))
+        #expect(after.amountPaid == deposit.amountPaid)
+        #expect(try w.fixture.count("SELECT 1 FROM portal_events WHERE booking_id = $1 AND title LIKE 'Refund processed%'", w.fixture.bookingID) == 1)
+        #expect(await w.get(w.desk).text.contains("Refunded: ₹50,000"))
+    }
+
+    @Test func aRefundBeyondWhatRemainsIsRefusedOnTheAmountAndAsksNobody() async throws {
+        let (w, paymentID) = try await paidDeposit()
+        let deposit = try w.fixture.milestone(1)
+        let before = w.fixture.fake.apiRequests.count
+        let r = await w.submit("refund", [("payment", paymentID), ("key", await refundKey(w, paymentID)),
+                                          ("amount", String(deposit.amount.paise / 100 + 1)), ("reason", "too much")])
+        #expect(r.status == 422)
+        #expect(r.text.contains("can be refunded on this payment"))
+        #expect(r.text.contains("aria-invalid=\"true\" aria-describedby=\"refund-amount-"))
+        #expect(w.fixture.fake.apiRequests.count == before)
+        #expect(try w.fixture.count("SELECT 1 FROM refunds") == 0)
+
+        let missing = await w.submit("refund", [("payment", "pay_unknown0000001"), ("key", await refundKey(w, paymentID)),
+                                                ("amount", "100"), ("reason", "x")])
+        #expect(missing.status == 422 && missing.text.contains("not one of this booking"))
+    }
+
+    @Test func aRefundRazorpayRefusesShowsItsReason() async throws {
+        let (w, paymentID) = try await paidDeposit()
+        // Refunded in Razorpay's dashboard meanwhile (we have not heard yet): Razorpay refuses the second one.
+        _ = try await RazorpayClient(configuration: .init(apiBase: w.fixture.fake.apiBase, keyID: PaymentFixture.keyID, keySecret: PaymentFixture.keySecret))
+            .refund(paymentID: paymentID, RefundRequest(amount: nil), idempotencyKey: "dashboard-refund-0001")
+        let r = await w.submit("refund", [("payment", paymentID), ("key", await refundKey(w, paymentID)), ("amount", "1000"), ("reason", "goodwill")])
+        #expect(r.status == 422)
+        #expect(r.text.contains("Razorpay refused the refund: The payment has been fully refunded already"))
+        #expect(try w.fixture.count("SELECT 1 FROM refunds WHERE requested_by IS NOT NULL") == 0)
     }
 }

@@ -26,6 +26,11 @@ extension FakeRazorpayServer {
             case ("POST", "/__fake/refund"):
                 return try await answer(try refund(paymentID: try string(json, "payment_id"), amount: json["amount"].flatMap(Self.integer)),
                                         deliver: deliverNow)
+            case ("POST", "/__fake/process-refund"):
+                return try await answer(try processRefund(id: try string(json, "refund_id"), fail: json["fail"] as? Bool ?? false),
+                                        deliver: deliverNow)
+            case ("GET", "/__fake/refunds"):
+                return .json(200, ["refunds": allRefunds.map(Self.json)])
             case ("POST", "/__fake/redeliver"):
                 let id = try string(json, "event_id")
                 guard let delivery = lock.withLock({ eventsByID[id] }) else { return .json(404, ["error": "no event \(id)"]) }

@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// A fake Razorpay account: Payment Links create / fetch / list-by-reference / cancel with Basic
-/// auth and the documented validation and error bodies; payments, expiry and refunds driven by
-/// the test; signed webhooks and callback redirects (see FakeRazorpayServer+Events.swift).
+/// auth and the documented validation and error bodies; refunds through the API
+/// (FakeRazorpayServer+Refunds.swift); payments, expiry and settled refunds driven by the test; signed webhooks and callback redirects (see FakeRazorpayServer+Events.swift).
 public final class FakeRazorpayServer: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var keyID: String
@@ -70,6 +70,10 @@ public final class FakeRazorpayServer: @unchecked Sendable {
     /// Every event built so far, by id (for redelivery through the control API).
     var eventsByID: [String: RazorpayWebhookDelivery] = [:]
     var eventLog: [RazorpayWebhookDelivery] = []
+    /// Refunds made through the API (FakeRazorpayServer+Refunds.swift), and the idempotency keys seen.
+    var refundsByID: [String: Refund] = [:]
+    var refundOrder: [String] = []
+    var refundIdempotency: [String: (bodyHash: String, refundID: String)] = [:]
 
     public init(configuration: Configuration, port: Int = 0) throws {
         self.configuration = configuration
@@ -125,6 +129,8 @@ public final class FakeRazorpayServer: @unchecked Sendable {
             return .json(200, Self.json(link))
         case ("POST", 4) where parts[0...1] == ["v1", "payment_links"] && parts[3] == "cancel":
             return cancel(id: parts[2])
+        case ("POST", 4) where parts[0...1] == ["v1", "payments"] && parts[3] == "refund":
+            return createRefund(paymentID: parts[2], request)
         default:
             return Self.error(400, description: "The requested URL was not found on the server.", field: nil)
         }
