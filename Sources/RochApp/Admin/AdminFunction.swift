@@ -122,6 +122,9 @@ public struct AdminApp: Sendable {
         case .bookings: return try await bookings(request, session: session!)
         case .booking(let publicID): return try await booking(publicID, session: session!)
         case .audit: return try await auditLog(request, session: session!)
+        case .vendors, .vendorAdd, .vendor, .vendorEdit, .vendorPayout, .vendorPayables, .vendorPaymentsCSV,
+             .bookingVendors, .bookingVendorChange, .bookingVendorPayment:
+            return try await vendorDesk(route, request: request, session: session!, now: now)
         case .stylesheet: return stylesheet(request)
         }
     }
@@ -190,6 +193,8 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
+    case vendors, vendorAdd, vendor(Int64), vendorEdit(Int64), vendorPayout(Int64), vendorPayables, vendorPaymentsCSV
+    case bookingVendors(String), bookingVendorChange(String), bookingVendorPayment(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -215,12 +220,45 @@ enum AdminRoute: Equatable {
         case ["bookings"]: self = .bookings
         case ["audit"]: self = .audit
         case ["assets", "admin.css"]: self = .stylesheet
+        case ["vendors"]: self = .vendors
+        case ["vendors", "new"]: self = .vendorAdd
+        case ["vendors", "payables"]: self = .vendorPayables
+        case ["vendors", "payments.csv"]: self = .vendorPaymentsCSV
         default:
-            guard parts.count == 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
-                  parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
-            else { return nil }
-            self = .booking(parts[1])
+            guard parts.count >= 2, let route = Self.vendorRoute(parts) ?? Self.bookingRoute(parts) else { return nil }
+            self = route
         }
+    }
+
+    /// /vendors/<number>[/edit|/payout]
+    static func vendorRoute(_ p: [String]) -> AdminRoute? {
+        guard p[0] == "vendors", p.count <= 3, let id = vendorID(p[1]) else { return nil }
+        switch p.count == 3 ? p[2] : "" {
+        case "": return .vendor(id)
+        case "edit": return .vendorEdit(id)
+        case "payout": return .vendorPayout(id)
+        default: return nil
+        }
+    }
+
+    /// /bookings/<public id>[/vendors[/change|/payment]]
+    static func bookingRoute(_ p: [String]) -> AdminRoute? {
+        guard p[0] == "bookings", isPublicID(p[1]) else { return nil }
+        switch Array(p.dropFirst(2)) {
+        case []: return .booking(p[1])
+        case ["vendors"]: return .bookingVendors(p[1])
+        case ["vendors", "change"]: return .bookingVendorChange(p[1])
+        case ["vendors", "payment"]: return .bookingVendorPayment(p[1])
+        default: return nil
+        }
+    }
+
+    static func isPublicID(_ s: String) -> Bool {
+        s.utf8.count <= 64 && s.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+    }
+
+    static func vendorID(_ s: String) -> Int64? {
+        s.utf8.count <= 18 && s.utf8.allSatisfy({ (48...57).contains($0) }) ? Int64(s) : nil
     }
 
     var access: Access {
@@ -232,13 +270,18 @@ enum AdminRoute: Equatable {
         case .home: .staff(nil)
         case .bookings, .booking: .staff(.viewBookings)
         case .audit: .staff(.viewAudit)
+        case .vendors, .vendor, .bookingVendors: .staff(.viewBookings)
+        case .vendorAdd, .vendorEdit, .bookingVendorChange: .staff(.vendorActions)
+        case .vendorPayout: .staff(.vendorBankDetails)
+        case .vendorPayables, .bookingVendorPayment: .staff(.moneyActions)
+        case .vendorPaymentsCSV: .staff(.exports)
         }
     }
 
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword: ["GET", "POST"]
-        case .signOut, .signOutEverywhere: ["POST"]
+        case .signOut, .signOutEverywhere, .vendorAdd, .vendorEdit, .vendorPayout, .bookingVendorChange, .bookingVendorPayment: ["POST"]
         default: ["GET"]
         }
     }
