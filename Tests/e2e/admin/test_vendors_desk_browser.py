@@ -35,6 +35,7 @@ def shot(driver, output_dir, name):
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 640)")
     width = driver.get_window_size()["width"]
     driver.set_window_size(width, min(height, 6000))
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(folder / f"{name}.png"))
     driver.set_window_size(width, 900)
 
