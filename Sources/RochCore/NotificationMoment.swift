@@ -22,6 +22,10 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     /// A confirmed booking has no agreed start time: the coordinator is asked to agree it before
     /// the event reminders need it (ReminderPlan).
     case startTimeMissing = "start_time_missing"
+    /// An assignment stopped waiting on anyone: its coordinator is told to let the vendor go ahead.
+    case vendorUnblocked = "vendor_unblocked"
+    /// The team sent a vendor their signed self-service link from the vendors desk.
+    case vendorLinkSent = "vendor_link_sent"
 }
 
 /// Who receives a message for a moment.

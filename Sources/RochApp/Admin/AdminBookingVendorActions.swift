@@ -108,6 +108,15 @@ extension AdminApp {
                 return try await refuse(VendorFormState(form: "remove", assignmentID: a.id, alert: refused.message), status: 409)
             }
             return Response.redirect(to: back + "?notice=removed")
+        case "sendlink":
+            guard let a = try await assignment("assignment") else { return try await refuse(VendorFormState(form: "sendlink", alert: "That assignment is not on this booking.")) }
+            let service = VendorMilestoneService(configuration: context.configuration)
+            do {
+                try await context.database.transaction { c in _ = try service.sendLink(assignmentID: a.id, actorLabel: actor, on: c, now: now) }
+            } catch let refused as VendorLinkNotSent {
+                return try await refuse(VendorFormState(form: "sendlink", assignmentID: a.id, alert: refused.message), status: 409)
+            }
+            return Response.redirect(to: back + "?notice=sent#a\(a.id)")
         case "revoke":
             guard let a = try await assignment("assignment") else { return try await refuse(VendorFormState(form: "revoke", alert: "That assignment is not on this booking.")) }
             try await context.database.transaction { c in

@@ -111,7 +111,7 @@ extension AdminApp {
         let query = try request.query()
         let notices = ["assigned": "The vendor is assigned.", "status": "Status saved; the client was told if the milestone rules say so.",
                        "depend": "Dependency added.", "undepend": "Dependency removed.", "removed": "The assignment was removed.",
-                       "revoked": "The vendor's self-service links are revoked.", "paid": "Vendor payment recorded."]
+                       "revoked": "The vendor's self-service links are revoked.", "sent": "The vendor's link is on its way (WhatsApp and/or email; see the notification log).", "paid": "Vendor payment recorded."]
         let values: [String: Any] = [
             "booking": ["publicID": d.booking.publicID, "client": d.clientName, "eventDate": NotificationFormat.date(d.booking.eventDate),
                         "eventType": EventType(rawValue: d.booking.eventType)?.label ?? d.booking.eventType] as [String: Any],

@@ -166,4 +166,33 @@ struct VendorDeskTests {
         #expect(await w.get("/admin/vendors/new", owner).status == 405)
         #expect(await w.get("/admin/vendors/999", owner).status == 404)
     }
+
+    @Test func aVendorIsSentTheirLinkAnyTimeAndTheCoordinatorHearsOfAnUnblock() async throws {
+        let w = try await AdminWorld(environment: ["VENDOR_LINK_SECRET": String(repeating: "k", count: 40)])
+        let owner = try await w.signedIn("riya@rochevents.in")
+        let caterer = try await Self.assign(w, owner, vendor: try await Self.addVendor(w, owner, name: "Sharma Caterers", category: "caterer",
+                                                                                        extra: [("phone", "94140 00102")]), role: "Caterer")
+        let decorator = try await Self.assign(w, owner, vendor: try await Self.addVendor(w, owner, name: "Marigold Decor", category: "decorator"), role: "Decorator")
+        // no phone, no email: refused in words
+        let noContact = await change(w, owner, [("action", "sendlink"), ("assignment", String(decorator))])
+        #expect(noContact.status == 409 && noContact.text.contains("Marigold Decor has no phone number or email"))
+        #expect(await change(w, owner, [("action", "revoke"), ("assignment", String(caterer))]).status == 303)
+        #expect(await change(w, owner, [("action", "sendlink"), ("assignment", String(caterer))]).status == 303)
+        let sent = try w.sync { c in
+            try c.query("SELECT recipient_role, channel, parameters->>'update_link' AS link FROM notifications WHERE moment = 'vendor_link_sent'").map {
+                (try $0.decode("recipient_role", as: String.self), try $0.decode("link", as: String.self))
+            }
+        }
+        #expect(sent.map(\.0) == ["vendor"])
+        #expect(sent.first?.1.contains("/api/vendor/\(caterer).") == true)
+        let record = try w.sync { c in try VendorRepository.assignment(c, id: caterer)! }
+        #expect(record.linkVersion == 2 && record.linkRevokedAt == nil)  // the revoked links stay dead; the new one works
+
+        #expect(await change(w, owner, [("action", "depend"), ("dependent", String(decorator)), ("required", String(caterer))]).status == 303)
+        #expect(await change(w, owner, [("action", "status"), ("assignment", String(caterer)), ("status", "delivered"), ("milestone_text", "Menu confirmed")]).status == 303)
+        let unblocked = try w.sync { c in
+            try c.query("SELECT recipient_role FROM notifications WHERE moment = 'vendor_unblocked'").map { try $0.decode("recipient_role", as: String.self) }
+        }
+        #expect(!unblocked.isEmpty && Set(unblocked) == ["coordinator"])
+    }
 }

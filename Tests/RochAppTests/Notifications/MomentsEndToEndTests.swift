@@ -103,6 +103,11 @@ final class InProcessHTTP: @unchecked Sendable {
         // start_time_missing is the reminder planner's (ReminderTests); queued here, after the planner and the
         // completion have withdrawn reminders, only to prove its template goes through the worker.
         try await notify(.startTimeMissing, [:])
+        // the vendors desk's moments (issue 17), likewise only to prove their templates go through the worker
+        try await notify(.vendorUnblocked, ["vendor_role": "Decorator", "vendor_name": "Marigold Decor"])
+        try await notify(.vendorLinkSent, ["vendor_role": "Florist", "vendor_name": "Bloom & Petal", "update_link": "https://roch.example/api/vendor/t",
+                                           "link_expiry": "Friday, 18 December 2026"],
+                         vendor: .init(name: "Bloom & Petal", phone: "+919414000104", email: "orders@bloom.example"))
         // booking_cancelled on a second booking
         let other = try await kit.booking(phone: "9123456780", name: "Kabir Shetty", email: "kabir@example.com")
         try await kit.sync { c in
