@@ -24,6 +24,8 @@ public enum NotificationCatalogue {
         .paymentFailed: ["client_name", "milestone_label", "amount", "due_date", "failure_reason", "payment_link"],
         .startTimeMissing: ["client_name", "event_type", "event_date", "venue", "admin_link"],
         .eventRescheduled: ["client_name", "event_type", "event_date", "event_when", "previous_when", "venue", "coordinator_name", "coordinator_phone", "admin_link"],
+        .vendorUnblocked: ["client_name", "event_date", "vendor_role", "vendor_name", "admin_link"],
+        .vendorLinkSent: ["client_name", "event_date", "vendor_name", "vendor_role", "update_link", "link_expiry"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -167,7 +169,7 @@ public enum NotificationCatalogue {
               "No start time is set for {{client_name}}'s {{event_type}} on {{event_date}}. Please agree it with the client and set it so the event reminders carry it: {{admin_link}}",
               subject: "Start time needed: {{client_name}}, {{event_date}}",
               email: "{{client_name}}'s {{event_type}} on {{event_date}} at {{venue}} has no start time yet.\n\nThe 48-hour reminder will say the time is still to be confirmed, and the 2-hour reminder cannot be sent without it. Please agree the start time with the client and set it on the booking: {{admin_link}}"),
-    
+
         entry(.eventRescheduled, .client, whatsApp: ["client_name", "event_type", "event_when", "previous_when", "coordinator_name", "coordinator_phone"],
               "Hello {{client_name}}, your {{event_type}} is now on {{event_when}} (it was {{previous_when}}). Your reminders and payment dates follow the new date. Questions? {{coordinator_name}}: {{coordinator_phone}}",
               subject: "Your {{event_type}} is now on {{event_when}}",
@@ -176,5 +178,13 @@ public enum NotificationCatalogue {
               "Rescheduled: {{client_name}}'s {{event_type}} is now on {{event_when}} (was {{previous_when}}). Tell the vendors: {{admin_link}}",
               subject: "Rescheduled: {{client_name}}, now {{event_when}}",
               email: "{{client_name}}'s {{event_type}} at {{venue}} has moved to {{event_when}} (it was {{previous_when}}).\n\nReminders and the balance due date have been moved. Confirm the new date with every vendor: {{admin_link}}"),
+        entry(.vendorUnblocked, .coordinator, whatsApp: ["vendor_role", "vendor_name", "client_name", "event_date", "admin_link"],
+              "{{vendor_role}} ({{vendor_name}}) for {{client_name}}'s event on {{event_date}} is no longer waiting on anyone. Tell them to go ahead: {{admin_link}}",
+              subject: "Unblocked: {{vendor_role}} for {{client_name}}",
+              email: "{{vendor_role}} ({{vendor_name}}) for {{client_name}}'s event on {{event_date}} is no longer waiting on anyone.\n\nPlease tell them to go ahead: {{admin_link}}"),
+        entry(.vendorLinkSent, .vendor, whatsApp: ["vendor_name", "vendor_role", "client_name", "event_date", "update_link"],
+              "Hello {{vendor_name}}, please report your progress as {{vendor_role}} for {{client_name}}'s event on {{event_date}} here: {{update_link}}",
+              subject: "Your update link: {{client_name}}, {{event_date}}",
+              email: "Hello {{vendor_name}},\n\nPlease keep us posted on your work as {{vendor_role}} for {{client_name}}'s event on {{event_date}}. Your personal update link:\n\n{{update_link}}\n\nIt works until {{link_expiry}}. Please do not forward it."),
     ]
 }

@@ -24,6 +24,10 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     case startTimeMissing = "start_time_missing"
     /// The team moved the event's date or start time: the client and the coordinator are told.
     case eventRescheduled = "event_rescheduled"
+    /// An assignment stopped waiting on anyone: its coordinator is told to let the vendor go ahead.
+    case vendorUnblocked = "vendor_unblocked"
+    /// The team sent a vendor their signed self-service link from the vendors desk.
+    case vendorLinkSent = "vendor_link_sent"
 }
 
 /// Who receives a message for a moment.

@@ -138,6 +138,8 @@ struct VendorBenchCommand: AsyncParsableCommand {
                 }
             }
         }
+        // Last: it adds the demo team and wedding to the data.
+        try await deskPages(c, flatMedian: flatMedian)
     }
 
     /// Runs `body` once to warm up, then `runs` times; prints the median and the spread, returns the median.

@@ -149,6 +149,9 @@ public struct AdminApp: Sendable {
         case .bookingDocument(let publicID, let document): return try await bookingDocument(publicID, document, request: request, session: session!)
         case .documentExports: return try await documentExports(session: session!)
         case .documentExport(let year): return try await documentExport(year, request: request, session: session!)
+        case .vendors, .vendorAdd, .vendor, .vendorEdit, .vendorPayout, .vendorPayables, .vendorPaymentsCSV,
+             .bookingVendors, .bookingVendorChange, .bookingVendorPayment:
+            return try await vendorDesk(route, request: request, session: session!, now: now)
         case .stylesheet: return stylesheet(request)
         }
     }
@@ -223,6 +226,8 @@ enum AdminRoute: Equatable {
     case bookingDocuments(String), bookingDocument(String, String), documentExports, documentExport(FinancialYear)
     case proposal(String)
     case timeline(String), timelineAction(String, TimelineAction)
+    case vendors, vendorAdd, vendor(Int64), vendorEdit(Int64), vendorPayout(Int64), vendorPayables, vendorPaymentsCSV
+    case bookingVendors(String), bookingVendorChange(String), bookingVendorPayment(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -258,26 +263,50 @@ enum AdminRoute: Equatable {
         case _ where parts.count == 2 && parts[0] == "dashboard" && ["revenue-months.csv", "revenue-quarters.csv", "cash-flow.csv"].contains(parts[1]): self = .dashboardCSV(String(parts[1].dropLast(4)))
         case _ where parts.count == 3 && parts[0] == "milestones" && parts[2] == "remind" && Self.isPublicID(parts[1]): self = .remind(parts[1])
         case _ where parts.count == 3 && parts[0] == "messages" && parts[2] == "retry" && Int64(parts[1]).map({ $0 > 0 }) == true: self = .retryMessage(Int64(parts[1])!)
+        case ["vendors"]: self = .vendors
+        case ["vendors", "new"]: self = .vendorAdd
+        case ["vendors", "payables"]: self = .vendorPayables
+        case ["vendors", "payments.csv"]: self = .vendorPaymentsCSV
         default:
             if parts.count == 2, parts[0] == "exports", let year = DocumentExport.year(fileName: parts[1]) { self = .documentExport(year); return }
-            guard parts.count >= 2, parts[0] == "bookings", Self.isPublicID(parts[1]) else { return nil }
-            switch Array(parts.dropFirst(2)) {
-            case []: self = .booking(parts[1])
-            case ["event"]: self = .bookingEvent(parts[1])
-            case ["details"]: self = .bookingDetails(parts[1])
-            case ["proposal"]: self = .proposal(parts[1])
-            case ["payments"]: self = .payments(parts[1])
-            case ["timeline"]: self = .timeline(parts[1])
-            case let tail where tail.count == 2 && tail[0] == "timeline":
-                guard let action = TimelineAction(rawValue: tail[1]) else { return nil }
-                self = .timelineAction(parts[1], action)
-            case let tail where tail.count == 2 && tail[0] == "payments":
-                guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
-                self = .paymentAction(parts[1], action)
-            case ["documents"]: self = .bookingDocuments(parts[1])
-            case let tail where tail.count == 2 && tail[0] == "documents" && Self.isPublicID(tail[1]): self = .bookingDocument(parts[1], tail[1])
-            default: return nil
-            }
+            guard parts.count >= 2, let route = Self.vendorRoute(parts) ?? Self.bookingRoute(parts) else { return nil }
+            self = route
+        }
+    }
+
+    /// /vendors/<number>[/edit|/payout]
+    static func vendorRoute(_ p: [String]) -> AdminRoute? {
+        guard p[0] == "vendors", p.count <= 3, let id = vendorID(p[1]) else { return nil }
+        switch p.count == 3 ? p[2] : "" {
+        case "": return .vendor(id)
+        case "edit": return .vendorEdit(id)
+        case "payout": return .vendorPayout(id)
+        default: return nil
+        }
+    }
+
+    /// /bookings/<public id>[/event|/details|/proposal|/payments[/action]|/timeline[/action]|/documents[/id]|/vendors[/change|/payment]]
+    static func bookingRoute(_ p: [String]) -> AdminRoute? {
+        guard p[0] == "bookings", isPublicID(p[1]) else { return nil }
+        switch Array(p.dropFirst(2)) {
+        case []: return .booking(p[1])
+        case ["event"]: return .bookingEvent(p[1])
+        case ["details"]: return .bookingDetails(p[1])
+        case ["proposal"]: return .proposal(p[1])
+        case ["payments"]: return .payments(p[1])
+        case ["timeline"]: return .timeline(p[1])
+        case let tail where tail.count == 2 && tail[0] == "timeline":
+            guard let action = TimelineAction(rawValue: tail[1]) else { return nil }
+            return .timelineAction(p[1], action)
+        case let tail where tail.count == 2 && tail[0] == "payments":
+            guard let action = PaymentDeskAction(rawValue: tail[1]) else { return nil }
+            return .paymentAction(p[1], action)
+        case ["documents"]: return .bookingDocuments(p[1])
+        case let tail where tail.count == 2 && tail[0] == "documents" && Self.isPublicID(tail[1]): return .bookingDocument(p[1], tail[1])
+        case ["vendors"]: return .bookingVendors(p[1])
+        case ["vendors", "change"]: return .bookingVendorChange(p[1])
+        case ["vendors", "payment"]: return .bookingVendorPayment(p[1])
+        default: return nil
         }
     }
 
@@ -285,6 +314,10 @@ enum AdminRoute: Equatable {
     static func isPublicID(_ s: String) -> Bool {
         s.utf8.count <= 64 && !s.isEmpty
             && s.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+    }
+
+    static func vendorID(_ s: String) -> Int64? {
+        s.utf8.count <= 18 && s.utf8.allSatisfy({ (48...57).contains($0) }) ? Int64(s) : nil
     }
 
     var access: Access {
@@ -301,6 +334,11 @@ enum AdminRoute: Equatable {
         case .exports, .exportDownload: .staff(.exports)
         case .documentExports, .documentExport: .staff(.exports)
         case .audit: .staff(.viewAudit)
+        case .vendors, .vendor, .bookingVendors: .staff(.viewBookings)
+        case .vendorAdd, .vendorEdit, .bookingVendorChange: .staff(.vendorActions)
+        case .vendorPayout: .staff(.vendorBankDetails)
+        case .vendorPayables, .bookingVendorPayment: .staff(.moneyActions)
+        case .vendorPaymentsCSV: .staff(.exports)
         }
     }
 
@@ -308,6 +346,7 @@ enum AdminRoute: Equatable {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal: ["GET", "POST"]
         case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction, .timelineAction: ["POST"]
+        case .vendorAdd, .vendorEdit, .vendorPayout, .bookingVendorChange, .bookingVendorPayment: ["POST"]
         case .bookingEvent, .bookingDetails: ["POST"]
         default: ["GET"]
         }

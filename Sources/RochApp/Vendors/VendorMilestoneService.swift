@@ -146,7 +146,7 @@ public struct VendorMilestoneService: Sendable {
     }
 
     /// vendor_blocked for each newly blocked assignment (to the coordinator, and to each vendor it
-    /// waits on with their self-service link), and a coordinator task for each unblocked one.
+    /// waits on with their self-service link); for each unblocked one, a coordinator task and vendor_unblocked.
     func announce(_ changes: (newlyBlocked: [BlockedAssignment], unblocked: [Int64]), booking: BookingRecord, cause: String, on c: Connection, now: Date) throws {
         guard !changes.newlyBlocked.isEmpty || !changes.unblocked.isEmpty else { return }
         let records = Dictionary(uniqueKeysWithValues: try VendorRepository.assignments(c, bookingID: booking.id).map { ($0.id, $0) })
@@ -173,6 +173,9 @@ public struct VendorMilestoneService: Sendable {
             try TeamRepository.createTask(c, bookingID: booking.id,
                                           title: "\(record.role) (\(record.vendorName)) is no longer waiting on anyone: tell them to go ahead",
                                           assigneeRole: "coordinator", assigneeID: booking.coordinatorID, dueInHours: 24)
+            // ...and told at once, on WhatsApp/email (issue 17), once per assignment and cause.
+            try notifier.notify(c, moment: .vendorUnblocked, booking: booking, occurrence: "\(id):unblocked:\(cause)",
+                                extra: ["vendor_role": record.role, "vendor_name": record.vendorName])
         }
     }
 }

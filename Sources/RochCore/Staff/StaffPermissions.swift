@@ -26,6 +26,8 @@ public enum StaffAction: String, Sendable, CaseIterable {
     case moneyActions
     /// Assign vendors, set their milestones and dependencies.
     case vendorActions
+    /// See and change where vendors are paid (UPI, bank account).
+    case vendorBankDetails
     /// Add, disable and reset the team's accounts.
     case staffAdmin
     /// Download data (bookings, payments) as files.
@@ -40,6 +42,7 @@ public enum StaffAction: String, Sendable, CaseIterable {
         case .actOnBooking: "change this booking"
         case .moneyActions: "record payments, refunds or invoices"
         case .vendorActions: "change vendor assignments"
+        case .vendorBankDetails: "see or change vendors' bank and UPI details"
         case .staffAdmin: "manage the team's accounts"
         case .exports: "download exports"
         case .viewAudit: "read the audit log"
@@ -70,15 +73,15 @@ public enum PermissionDecision: Sendable, Equatable {
 public enum StaffPermissions {
     public static let table: [StaffRole: [StaffAction: PermissionScope]] = [
         .owner: [
-            .viewBookings: .all, .actOnBooking: .all, .moneyActions: .all, .vendorActions: .all,
+            .viewBookings: .all, .actOnBooking: .all, .moneyActions: .all, .vendorActions: .all, .vendorBankDetails: .all,
             .staffAdmin: .all, .exports: .all, .viewAudit: .all,
         ],
         .coordinator: [
-            .viewBookings: .all, .actOnBooking: .coordinatedBookings, .moneyActions: .none, .vendorActions: .coordinatedBookings,
+            .viewBookings: .all, .actOnBooking: .coordinatedBookings, .moneyActions: .none, .vendorActions: .coordinatedBookings, .vendorBankDetails: .none,
             .staffAdmin: .none, .exports: .none, .viewAudit: .none,
         ],
         .accounts: [
-            .viewBookings: .all, .actOnBooking: .none, .moneyActions: .all, .vendorActions: .none,
+            .viewBookings: .all, .actOnBooking: .none, .moneyActions: .all, .vendorActions: .none, .vendorBankDetails: .all,
             .staffAdmin: .none, .exports: .all, .viewAudit: .none,
         ],
     ]

@@ -77,9 +77,6 @@ final class InProcessHTTP: @unchecked Sendable {
         try await notify(.paymentFailed, ["milestone_label": "balance", "amount": "₹10,50,000", "due_date": "Monday, 1 March 2027",
                                           "failure_reason": "the bank or payment app declined it", "payment_link": "https://rzp.io/i/bal"])
         try await fire(.startPreparation)
-        // event_rescheduled: the booking desk's event details (StaffEventDetails)
-        try await notify(.eventRescheduled, ["event_when": "Saturday, 20 March 2027 at 6:30 pm IST",
-                                             "previous_when": "Sunday, 14 March 2027 at 6:30 pm IST"])
         // 7 vendor_milestone_updated, 8 vendor_blocked: the vendors engineer's triggers
         try await notify(.vendorMilestoneUpdated, ["vendor_role": "Florist", "milestone_text": "Your floral arrangements have been confirmed"])
         try await notify(.vendorBlocked, ["vendor_name": "Lotus Decor", "blocked_reason": "the stage design waits on the venue layout",
@@ -108,6 +105,11 @@ final class InProcessHTTP: @unchecked Sendable {
         try await notify(.startTimeMissing, [:])
         // event_rescheduled is the booking page's (EventDetailsTests); here only its templates through the worker.
         try await notify(.eventRescheduled, ["event_when": "Sunday, 7 March 2027 at 7:00 pm IST", "previous_when": "Monday, 1 March 2027 at 6:30 pm IST"])
+        // the vendors desk's moments (issue 17), likewise only to prove their templates go through the worker
+        try await notify(.vendorUnblocked, ["vendor_role": "Decorator", "vendor_name": "Marigold Decor"])
+        try await notify(.vendorLinkSent, ["vendor_role": "Florist", "vendor_name": "Bloom & Petal", "update_link": "https://roch.example/api/vendor/t",
+                                           "link_expiry": "Friday, 18 December 2026"],
+                         vendor: .init(name: "Bloom & Petal", phone: "+919414000104", email: "orders@bloom.example"))
         // booking_cancelled on a second booking
         let other = try await kit.booking(phone: "9123456780", name: "Kabir Shetty", email: "kabir@example.com")
         try await kit.sync { c in

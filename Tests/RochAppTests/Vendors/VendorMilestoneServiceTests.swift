@@ -79,6 +79,7 @@ import Testing
         #expect(try snapshot() == expected)
     }
 
+    /// The coordinator gets a task and, since issue 17, is told at once (vendor_unblocked).
     @Test func deliveringTheCatererUnblocksTheDecoratorWithACoordinatorTask() throws {
         let outcome = try update(VendorMilestoneChange(assignmentID: caterer, status: .delivered, actorLabel: "staff:1"))
         #expect(outcome.unblocked == [decorator])
@@ -86,7 +87,8 @@ import Testing
         #expect(try snapshot() == Snapshot(
             portal: ["vendor: Your caterer has delivered"],
             outbox: ["vendor_milestone_updated client email", "vendor_milestone_updated client whatsapp",
-                     "vendor_milestone_updated coordinator email", "vendor_milestone_updated coordinator whatsapp"],
+                     "vendor_milestone_updated coordinator email", "vendor_milestone_updated coordinator whatsapp",
+                     "vendor_unblocked coordinator email", "vendor_unblocked coordinator whatsapp"],
             tasks: ["Decorator (Sharma Caterers) is no longer waiting on anyone: tell them to go ahead"]))
     }
 
@@ -119,7 +121,7 @@ import Testing
         let outcome = try update(VendorMilestoneChange(assignmentID: caterer, status: .cancelled, actorLabel: "staff:1"))
         #expect(outcome.portalEventID == nil)
         #expect(outcome.unblocked == [decorator])
-        #expect(try snapshot() == Snapshot(portal: [], outbox: [], tasks: [
+        #expect(try snapshot() == Snapshot(portal: [], outbox: ["vendor_unblocked coordinator email", "vendor_unblocked coordinator whatsapp"], tasks: [
             "Caterer (Sharma Caterers) cancelled: find a replacement or tell the client",
             "Decorator (Sharma Caterers) is no longer waiting on anyone: tell them to go ahead",
         ]))

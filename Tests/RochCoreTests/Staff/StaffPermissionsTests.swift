@@ -2,13 +2,14 @@ import Testing
 @testable import RochCore
 
 struct StaffPermissionsTests {
-    /// DESIGN.md section 10 and issue 15, written out independently of the table.
+    /// DESIGN.md section 10 and issues 15 and 17, written out independently of the table.
     static func expected(_ role: StaffRole, _ action: StaffAction) -> PermissionScope {
         switch (role, action) {
         case (.owner, _): return .all
         case (.coordinator, .viewBookings): return .all
         case (.coordinator, .actOnBooking), (.coordinator, .vendorActions): return .coordinatedBookings
         case (.accounts, .viewBookings), (.accounts, .moneyActions), (.accounts, .exports): return .all
+        case (.accounts, .vendorBankDetails): return .all  // issue 17: bank details for owner and accounts only
         default: return .none
         }
     }
