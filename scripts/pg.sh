@@ -44,7 +44,7 @@ start() {
     cat >>"$data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$run'
-max_connections = 200
+max_connections = ${PG_MAX_CONNECTIONS:-200}
 fsync = ${PG_FSYNC:-on}
 timezone = 'UTC'
 log_min_messages = warning

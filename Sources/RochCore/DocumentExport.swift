@@ -41,20 +41,10 @@ public enum DocumentExport {
 
     /// register.csv (RFC 4180, CRLF): amounts in rupees with two decimals, so a spreadsheet sums them.
     public static func register(_ lines: [RegisterLine]) -> String {
-        func field(_ s: String) -> String {
-            // A leading =, +, - or @ would be a formula in a spreadsheet: quote it with a leading apostrophe.
-            let safe = s.first.map { "=+-@".contains($0) } == true && Double(s) == nil ? "'" + s : s
-            return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
-        }
-        func rupees(_ m: Money) -> String {
-            let sign = m.paise < 0 ? "-" : "", p = abs(m.paise)
-            return "\(sign)\(p / 100).\(p % 100 < 10 ? "0" : "")\(p % 100)"
-        }
         var out = "kind,number,date,client,total_inr,against_invoice,file,sha256\r\n"
         for l in lines {
-            out += [l.kind.rawValue, l.number, l.issuedOn.description, l.client, rupees(l.total), l.against ?? "",
-                    entryName(kind: l.kind, number: l.number), l.sha256].map(field).joined(separator: ",") + "\r\n"
+            out += [l.kind.rawValue, l.number, l.issuedOn.description, l.client, CSVText.rupees(l.total), l.against ?? "",
+                    entryName(kind: l.kind, number: l.number), l.sha256].map(CSVText.field).joined(separator: ",") + "\r\n"
         }
         return out
     }

@@ -53,6 +53,13 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     /// Paise are shown only when not zero.
     public var inr: String { format(alwaysShowPaise: false) }
 
+    /// As a form field takes it back: "125000", "125000.50", "-12.05" (no symbol, no grouping;
+    /// paise only when not zero).
+    public var editableRupees: String {
+        let sign = paise < 0 ? "-" : "", p = paise.magnitude
+        return p % 100 == 0 ? "\(sign)\(p / 100)" : "\(sign)\(p / 100).\(p % 100 < 10 ? "0" : "")\(p % 100)"
+    }
+
     /// Indian format that always shows paise: "₹1,25,000.00".
     public var inrWithPaise: String { format(alwaysShowPaise: true) }
 

@@ -68,6 +68,12 @@ import Testing
         #expect(CSVText.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(CSVText.field("=HYPERLINK(1)") == "'=HYPERLINK(1)")
         #expect(CSVText.field("-5,0") == "\"'-5,0\"")
+        #expect(CSVText.field("-cmd|' /C calc'!A0") == "'-cmd|' /C calc'!A0")
+        #expect(CSVText.field("+91 98765 43210") == "'+91 98765 43210")
+        // a negative amount (a refund, a credit note) stays a number the spreadsheet can sum
+        #expect(CSVText.field("-12.05") == "-12.05")
+        #expect(CSVText.field(CSVText.rupees(Money(paise: -150_000))) == "-1500.00")
+        #expect(CSVText.field("-.5") == "'-.5" && CSVText.field("--1") == "'--1")
     }
 
     @Test func amountsArePlainRupeesWithTwoDecimals() {

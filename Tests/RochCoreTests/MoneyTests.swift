@@ -128,4 +128,12 @@ struct MoneyTests {
         #expect(try JSONDecoder().decode([Money].self, from: Data("[-5]".utf8)) == [Money(paise: -5)])
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([Money].self, from: Data("[1.5]".utf8)) }
     }
+
+    @Test func editableRupeesIsWhatAFormFieldTakesBack() {
+        #expect(Money(paise: 12_500_000).editableRupees == "125000")
+        #expect(Money(paise: 12_500_050).editableRupees == "125000.50")
+        #expect(Money(paise: 5).editableRupees == "0.05")
+        #expect(Money(paise: -1205).editableRupees == "-12.05")
+        #expect(Money.zero.editableRupees == "0")
+    }
 }

@@ -123,7 +123,7 @@ struct PaymentDeskPage {
             card["offline"] = [
                 // A fresh key unless the refused form is shown again (then its key, so a later success is still one payment).
                 "key": typed?.values["key"].flatMap { PaymentDeskActions.isFormKey($0) ? $0 : nil } ?? PublicID.make(),
-                "amount": field(.amount, Self.rupees(m.outstanding)), "reference": field(.reference, ""),
+                "amount": field(.amount, m.outstanding.editableRupees), "reference": field(.reference, ""),
                 "receivedOn": field(.receivedOn, today.description), "today": today.description,
                 "methodError": errors["method"] as Any, "methodID": "method-\(m.publicID)",
                 "methods": OfflinePaymentMethod.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == chosen] as [String: Any] },
@@ -148,17 +148,13 @@ struct PaymentDeskPage {
                 "refundable": p.refundable.inrWithPaise, "key": mine?.values["key"].flatMap { PaymentDeskActions.isFormKey($0) ? $0 : nil } ?? PublicID.make(),
                 "amountID": "refund-amount-\(AdminApp.anchor(p.providerID))",
                 "reasonID": "refund-reason-\(AdminApp.anchor(p.providerID))",
-                "amount": mine?.values["amount"] ?? Self.rupees(p.refundable), "reason": mine?.values["reason"] ?? "",
+                "amount": mine?.values["amount"] ?? p.refundable.editableRupees, "reason": mine?.values["reason"] ?? "",
                 "amountError": mine?.errors.fields["amount"] as Any, "reasonError": mine?.errors.fields["reason"] as Any,
                 "refundError": mine?.errors.fields["form"] as Any,
             ] as [String: Any] : nil as [String: Any]? as Any,
         ]
     }
 
-    /// An amount as the form shows it: rupees, with paise only when there are any.
-    static func rupees(_ money: Money) -> String {
-        money.paise % 100 == 0 ? String(money.paise / 100) : String(format: "%lld.%02lld", money.paise / 100, money.paise % 100)
-    }
 
     static func linkLabel(_ status: PaymentLinkStatus) -> String {
         switch status {

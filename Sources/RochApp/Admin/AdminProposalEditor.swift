@@ -65,8 +65,8 @@ extension AdminApp {
                     "serviceError": errors["line.\(n).service"] as Any,
                     "description": cell("line.\(n).description", l?.description ?? ""),
                     "quantity": cell("line.\(n).quantity", String(l?.quantity ?? 1)),
-                    "unitPrice": cell("line.\(n).unit_price", l.map { Self.rupees($0.unitPrice) } ?? ""),
-                    "discount": cell("line.\(n).discount", l.map { $0.discount.paise > 0 ? Self.rupees($0.discount) : "" } ?? ""),
+                    "unitPrice": cell("line.\(n).unit_price", l.map { $0.unitPrice.editableRupees } ?? ""),
+                    "discount": cell("line.\(n).discount", l.map { $0.discount.paise > 0 ? $0.discount.editableRupees : "" } ?? ""),
                     "gstRate": cell("line.\(n).gst_rate", l.map { Self.percent($0.rateBasisPoints) } ?? "18")]
         }
         let milestoneCount = min(ProposalDraft.maximumMilestones, max(stored?.milestones.count ?? 0, typedRows(typed, "milestone")) + 3)
@@ -74,7 +74,7 @@ extension AdminApp {
             let m = stored.flatMap { n <= $0.milestones.count ? $0.milestones[n - 1] : nil }
             return ["n": n, "locked": m?.isLocked ?? false,
                     "label": cell("milestone.\(n).label", m?.label ?? ""),
-                    "amount": cell("milestone.\(n).amount", m.map { Self.rupees($0.amount) } ?? ""),
+                    "amount": cell("milestone.\(n).amount", m.map { $0.amount.editableRupees } ?? ""),
                     "dueOn": cell("milestone.\(n).due_on", m?.dueOn.description ?? "")]
         }
         let event = (EventType(rawValue: b.eventType)?.label ?? b.eventType) + " on " + NotificationFormat.date(b.eventDate)
@@ -98,11 +98,6 @@ extension AdminApp {
         }.max() ?? 0
     }
 
-    /// Rupees as the form takes them back: "125000" or "125000.50".
-    static func rupees(_ m: Money) -> String {
-        let r = m.paise / 100, p = m.paise % 100
-        return p == 0 ? String(r) : "\(r).\(p < 10 ? "0" : "")\(p)"
-    }
 
     static func percent(_ bp: Int64) -> String { bp % 100 == 0 ? String(bp / 100) : "\(bp / 100).\(bp % 100 < 10 ? "0" : "")\(bp % 100)" }
 }

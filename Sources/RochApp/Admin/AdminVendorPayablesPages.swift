@@ -55,25 +55,13 @@ extension AdminApp {
         var csv = "paid_on,vendor,role,booking,client,amount_inr,method,reference,overpayment,recorded_by\r\n"
         for p in rows.reversed() {
             let fields = [p.paidOn.description, p.vendorName, p.role, p.bookingPublicID, p.clientName,
-                          Self.rupees(p.amount), p.method, p.reference ?? "", p.overpayment ? "yes" : "no", p.recordedBy]
-            csv += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
+                          CSVText.rupees(p.amount), p.method, p.reference ?? "", p.overpayment ? "yes" : "no", p.recordedBy]
+            csv += fields.map(CSVText.field).joined(separator: ",") + "\r\n"
         }
         var r = Response(status: 200, contentType: "text/csv; charset=utf-8", body: Array(csv.utf8))
         r.headers.set("Content-Disposition", "attachment; filename=\"vendor-payments\(f.map { "-" + $0.description } ?? "")\(t.map { "-to-" + $0.description } ?? "").csv\"")
         return r
     }
 
-    /// 1234.50 (plain digits for a spreadsheet; Money.inr would group and add ₹).
-    static func rupees(_ m: Money) -> String {
-        let sign = m.paise < 0 ? "-" : "", p = abs(m.paise)
-        return "\(sign)\(p / 100).\(String(format: "%02d", p % 100))"
-    }
 
-    /// RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet does not run it as a formula.
-    static func csvField(_ s: String) -> String {
-        var v = s
-        if let first = v.first, "=+-@\t\r".contains(first) { v = "'" + v }
-        guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
-        return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

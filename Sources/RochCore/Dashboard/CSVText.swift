@@ -4,7 +4,7 @@ public enum CSVText {
     /// quote mark so a spreadsheet never runs a name as a formula.
     public static func field(_ text: String) -> String {
         var t = text
-        if let first = t.first, "=+-@\t\r".contains(first) { t = "'" + t }
+        if let first = t.first, "=+-@\t\r".contains(first), !isPlainNumber(t) { t = "'" + t }
         guard t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
         return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -15,5 +15,12 @@ public enum CSVText {
         let p = m.paise.magnitude
         let paise = p % 100
         return "\(sign)\(p / 100).\(paise < 10 ? "0" : "")\(paise)"
+    }
+
+    /// "-12.05", "+3": a signed decimal a spreadsheet reads as a number, not a formula.
+    static func isPlainNumber(_ t: String) -> Bool {
+        let body = t.drop { $0 == "-" || $0 == "+" }
+        guard t.count - body.count == 1, !body.isEmpty, body.filter({ $0 == "." }).count <= 1 else { return false }
+        return body.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && body.first != "." && body.last != "."
     }
 }
