@@ -69,7 +69,8 @@ extension PaymentDocumentLayouts {
             client: Party(name: f.clientName, phone: f.clientPhone, email: f.clientEmail, gstin: f.clientGSTIN), placeOfSupply: place,
             lines: [], event: event, paymentPlan: f.plan,
             terms: ["The deposit confirms the booking and reserves the date; each later payment is due on the date shown.",
-                    "A tax invoice is issued for each payment received.",
+                    invoicePolicy == .payment ? "A tax invoice is issued for each payment received."
+                        : "A tax invoice is issued for each milestone of the plan once it is paid in full.",
                     "Cancellation and refunds follow the terms at \(letterhead.website)/terms/."],
             createdAt: createdAt)
         return .proposal(details, computation: computation)

@@ -7,12 +7,14 @@ import RochStore
 struct PaymentDocumentLayouts: Sendable {
     let letterhead: Letterhead
     let createdAt: String
+    let invoicePolicy: TaxInvoicePolicy
 
     init(configuration: Configuration, now: Date = Date()) {
         var letterhead = Letterhead.rochEvents(gstin: configuration.businessGSTIN)
         // The business is registered where its GSTIN says (the demo's placeholder 00... keeps the letterhead's state).
         if let state = configuration.businessGSTIN.flatMap(GSTState.init(gstin:)) { letterhead.state = state }
         self.letterhead = letterhead
+        invoicePolicy = configuration.taxInvoicePolicy
         let format = ISO8601DateFormatter()
         format.timeZone = IST.timeZone
         createdAt = format.string(from: now)

@@ -3,8 +3,9 @@ import RochCore
 import RochStore
 
 /// Brings a milestone up to date with the facts recorded about its money, in the caller's
-/// transaction: counts newly captured payments (a receipt, `payment_received`, a timeline entry
-/// each), applies processed refunds, derives the status, flags what does not add up, and confirms
+/// transaction: counts newly captured payments (a receipt row, a timeline entry and the
+/// `issue_payment_documents` job, which sends `payment_received` once the invoice exists, each),
+/// applies processed refunds (each queues its credit note), derives the status, flags what does not add up, and confirms
 /// the booking when the deposit is paid. Idempotent: running it again changes nothing.
 struct PaymentSettlement {
     let configuration: Configuration

@@ -32,13 +32,14 @@ struct PaymentFixture {
 
     /// `razorpay: false` leaves Razorpay unconfigured (DESIGN §4).
     init(total: Money = Money(rupees: 500_000), razorpay: Bool = true, webhookSecret: String = PaymentFixture.webhookSecret,
-         sendProposal: Bool = true) async throws {
+         sendProposal: Bool = true, environment extra: [String: String] = [:]) async throws {
         fake = try FakeRazorpayServer(configuration: .init(keyID: Self.keyID, keySecret: Self.keySecret, webhookSecret: webhookSecret))
         var env = ["BUSINESS_GSTIN": Self.gstin]
         if razorpay {
             env.merge(["RAZORPAY_KEY_ID": Self.keyID, "RAZORPAY_KEY_SECRET": Self.keySecret, "RAZORPAY_WEBHOOK_SECRET": webhookSecret,
                        "RAZORPAY_API_BASE": fake.apiBase]) { _, new in new }
         }
+        env.merge(extra) { _, new in new }
         let environment = env
         context = try await offCooperativePool { try TestApp.context(environment: environment) }
         cleanup = Cleanup(context.database)
