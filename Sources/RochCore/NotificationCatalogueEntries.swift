@@ -26,6 +26,7 @@ public enum NotificationCatalogue {
         .eventRescheduled: ["client_name", "event_type", "event_date", "event_when", "previous_when", "venue", "coordinator_name", "coordinator_phone", "admin_link"],
         .vendorUnblocked: ["client_name", "event_date", "vendor_role", "vendor_name", "admin_link"],
         .vendorLinkSent: ["client_name", "event_date", "vendor_name", "vendor_role", "update_link", "link_expiry"],
+        .vendorPaymentOverdue: ["client_name", "event_date", "vendor_name", "vendor_role", "amount", "due_date", "assignment_id", "admin_link"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -186,5 +187,9 @@ public enum NotificationCatalogue {
               "Hello {{vendor_name}}, please report your progress as {{vendor_role}} for {{client_name}}'s event on {{event_date}} here: {{update_link}}",
               subject: "Your update link: {{client_name}}, {{event_date}}",
               email: "Hello {{vendor_name}},\n\nPlease keep us posted on your work as {{vendor_role}} for {{client_name}}'s event on {{event_date}}. Your personal update link:\n\n{{update_link}}\n\nIt works until {{link_expiry}}. Please do not forward it."),
+        entry(.vendorPaymentOverdue, .coordinator, whatsApp: ["vendor_name", "vendor_role", "amount", "due_date", "client_name", "admin_link"],
+              "Vendor payment overdue: {{vendor_name}} ({{vendor_role}}) was to be paid {{amount}} by {{due_date}} for {{client_name}}'s event. Please ask accounts to pay or agree a new date: {{admin_link}}",
+              subject: "Vendor payment overdue: {{vendor_name}}, {{amount}}",
+              email: "{{vendor_name}} ({{vendor_role}}) was to be paid {{amount}} by {{due_date}} for {{client_name}}'s event on {{event_date}}, and it is still unpaid.\n\nPlease ask accounts to pay, or agree a new date with the vendor: {{admin_link}}"),
     ]
 }

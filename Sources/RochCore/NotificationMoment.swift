@@ -28,6 +28,8 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     case vendorUnblocked = "vendor_unblocked"
     /// The team sent a vendor their signed self-service link from the vendors desk.
     case vendorLinkSent = "vendor_link_sent"
+    /// A payment Roch owes a vendor passed its due date unpaid: the booking's coordinator is told.
+    case vendorPaymentOverdue = "vendor_payment_overdue"
 }
 
 /// Who receives a message for a moment.

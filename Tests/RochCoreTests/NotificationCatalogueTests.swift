@@ -17,12 +17,12 @@ struct NotificationCatalogueTests {
             .eventReminder2h: [.client, .coordinator], .eventCompleted: [.client, .team],
             .bookingCancelled: [.client, .team], .portalLinkRequested: [.client], .deliveryFailed: [.team],
             .paymentFailed: [.client], .startTimeMissing: [.coordinator], .eventRescheduled: [.client, .coordinator],
-            .vendorUnblocked: [.coordinator], .vendorLinkSent: [.vendor],
+            .vendorUnblocked: [.coordinator], .vendorLinkSent: [.vendor], .vendorPaymentOverdue: [.coordinator],
         ]
         for moment in NotificationMoment.allCases {
             #expect(NotificationCatalogue.recipients(of: moment) == expected[moment], "\(moment)")
         }
-        #expect(NotificationMoment.allCases.count == 20)
+        #expect(NotificationMoment.allCases.count == 21)
     }
 
     @Test func everyTemplateRendersWithItsMomentsParametersAndLeavesNoPlaceholder() throws {

@@ -40,7 +40,12 @@ extension AdminApp {
                     var e = FieldErrors(); e.add("vendor_id", "Choose an active vendor from the list.")
                     return try await refuse(VendorFormState(form: "assign", errors: e, values: values, alert: e.messages.first?.message))
                 }
-                let id = try await context.database.transaction { c in try VendorDesk.assign(c, bookingID: booking.id, terms, actor: actor) }
+                let overdue = VendorPaymentOverdueNotice(configuration: context.configuration)
+                let id = try await context.database.transaction { c in
+                    let id = try VendorDesk.assign(c, bookingID: booking.id, terms, actor: actor)
+                    try overdue.replan(assignmentID: id, on: c)
+                    return id
+                }
                 return Response.redirect(to: back + "?notice=assigned#a\(id)")
             }
         case "status":
@@ -63,7 +68,11 @@ extension AdminApp {
                                                actorLabel: actor)
             let service = VendorMilestoneService(configuration: context.configuration)
             do {
-                try await context.database.transaction { c in _ = try service.update(change, on: c, now: now) }
+                let overdue = VendorPaymentOverdueNotice(configuration: context.configuration)
+                try await context.database.transaction { c in
+                    _ = try service.update(change, on: c, now: now)
+                    try overdue.replan(assignmentID: a.id, on: c)  // a cancelled vendor is owed nothing more
+                }
             } catch let conflict as VendorStatusConflict {
                 return try await refuse(VendorFormState(form: "status", assignmentID: a.id, values: values, alert: conflict.message), status: 409)
             }
@@ -157,10 +166,12 @@ extension AdminApp {
         let payment = NewVendorPayment(assignmentID: a.id, amount: amount, paidOn: paidOn, method: method.rawValue,
                                        reference: reference.isEmpty ? nil : reference, allowOverpayment: form["overpayment"] == "1",
                                        recordedBy: Self.actor(session))
+        let overdue = VendorPaymentOverdueNotice(configuration: context.configuration)
         do {
             try await context.database.transaction { c in
                 _ = try VendorPayables.record(c, payment)
                 try VendorDesk.refreshDueDate(c, assignmentID: a.id)
+                try overdue.replan(assignmentID: a.id, on: c)
             }
         } catch let refused as VendorPaymentRefused {
             var e = FieldErrors(); e.add("amount", refused.message)

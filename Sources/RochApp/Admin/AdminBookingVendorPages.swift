@@ -129,10 +129,10 @@ extension AdminApp {
             "assign": ["f": Self.fieldValues(assignForm?.values ?? ["client_visible": "1"], errors: assignForm?.errors ?? FieldErrors()),
                        "hasErrors": !(assignForm?.errors.isEmpty ?? true)] as [String: Any],
             "dependError": dependForm?.alert as Any,
-            "alert": (state?.form == "assign" || state?.form == "depend" || state?.assignmentID != nil) ? nil as String? as Any : state?.alert as Any,
             "methods": VendorPayoutMethod.allCases.map { ["value": $0.rawValue, "label": $0.label] as [String: Any] },
             "payments": d.payments.map(Self.paymentValues), "hasPayments": !d.payments.isEmpty,
             "notice": query["notice"].flatMap { notices[$0] } as Any,
+            // said once at the top (role=alert) and again beside the form it concerns
             "refusal": state.map { s in s.alert ?? s.errors.messages.first?.message ?? "" } as Any,
         ]
         return templates.response(AdminPage("vendor-booking", title: "Vendors: \(d.clientName)", status: status, current: "bookings", values: values),

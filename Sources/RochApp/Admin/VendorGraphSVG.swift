@@ -30,7 +30,7 @@ enum VendorGraphSVG {
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="vg-title vg-desc" font-family="system-ui, sans-serif" font-size="12">
             <title id="vg-title">\(escape(title))</title>
             <desc id="vg-desc">Each box is a vendor; an arrow points from what is needed to who waits on it. The list beside the drawing says the same in words.</desc>
-            <defs><marker id="vg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#4a3b3b"/></marker></defs>
+            <defs><marker id="vg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#4a3b3b"/></marker></defs>
 
             """
         for d in graph.dependencies {

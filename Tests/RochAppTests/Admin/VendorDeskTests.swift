@@ -87,7 +87,16 @@ struct VendorDeskTests {
         #expect(await pay("10,000").status == 303)
         let due = try w.sync { c in try VendorRepository.assignment(c, id: a)! }
         #expect(due.amountPaid == Money(rupees: 10_000) && due.paymentDueOn == CalendarDay("2027-02-01"))
+        // the coordinator's overdue message waits for the morning after the balance date, the advance's was withdrawn
+        let overdue = try w.sync { c in
+            try c.query("""
+                SELECT status, parameters->>'due_date' AS due, (due_at AT TIME ZONE 'Asia/Kolkata')::text AS at FROM notifications
+                WHERE moment = 'vendor_payment_overdue' AND channel = 'email' ORDER BY id
+                """).map { [try $0.decode("status", as: String.self), try $0.decode("due", as: String.self), try $0.decode("at", as: String.self)] }
+        }
+        #expect(overdue == [["cancelled", "Friday, 1 January 2027", "2027-01-02 10:00:00"], ["queued", "Monday, 1 February 2027", "2027-02-02 10:00:00"]])
         #expect(await pay("31,000", over: true).status == 303)
+        #expect(try w.sync { c in try c.query("SELECT count(*) AS n FROM notifications WHERE moment = 'vendor_payment_overdue' AND status = 'queued'").first!.decode("n", as: Int64.self) } == 0)
         let csv = await w.get("/admin/vendors/payments.csv", accounts)
         #expect(csv.status == 200 && csv.headers["content-type"]?.hasPrefix("text/csv") == true)
         #expect(csv.text.contains("2026-12-01,Candid Frames,Photographer,\(w.bookingPublicID),"))

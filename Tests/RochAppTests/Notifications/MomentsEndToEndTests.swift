@@ -110,6 +110,8 @@ final class InProcessHTTP: @unchecked Sendable {
         try await notify(.vendorLinkSent, ["vendor_role": "Florist", "vendor_name": "Bloom & Petal", "update_link": "https://roch.example/api/vendor/t",
                                            "link_expiry": "Friday, 18 December 2026"],
                          vendor: .init(name: "Bloom & Petal", phone: "+919414000104", email: "orders@bloom.example"))
+        try await notify(.vendorPaymentOverdue, ["vendor_role": "Florist", "vendor_name": "Bloom & Petal", "amount": "₹20,000",
+                                                 "due_date": "Friday, 4 December 2026", "assignment_id": "7"])
         // booking_cancelled on a second booking
         let other = try await kit.booking(phone: "9123456780", name: "Kabir Shetty", email: "kabir@example.com")
         try await kit.sync { c in
