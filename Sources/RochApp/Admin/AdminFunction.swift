@@ -124,6 +124,8 @@ public struct AdminApp: Sendable {
         case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
         case .bookingDetails(let publicID): return try await bookingDetails(publicID, request, session: session!)
         case .proposal(let publicID): return try await proposalEditor(publicID, request, session: session!)
+        case .tasks: return try await tasks(request, session: session!)
+        case .taskDone(let id): return try await taskDone(id, request, session: session!)
         case .audit: return try await auditLog(request, session: session!)
         case .stylesheet: return stylesheet(request)
         }
@@ -193,7 +195,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
-    case bookingEvent(String), bookingDetails(String), proposal(String)
+    case bookingEvent(String), bookingDetails(String), proposal(String), tasks, taskDone(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -218,8 +220,13 @@ enum AdminRoute: Equatable {
         case ["sign-out-everywhere"]: self = .signOutEverywhere
         case ["bookings"]: self = .bookings
         case ["audit"]: self = .audit
+        case ["tasks"]: self = .tasks
         case ["assets", "admin.css"]: self = .stylesheet
         default:
+            if parts.count == 3, parts[0] == "tasks", parts[2] == "done", parts[1].utf8.count <= 19, parts[1].utf8.allSatisfy({ (48...57).contains($0) }) {
+                self = .taskDone(parts[1])
+                return
+            }
             guard parts.count >= 2, parts[0] == "bookings", parts[1].utf8.count <= 64,
                   parts[1].utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
             else { return nil }
@@ -239,7 +246,7 @@ enum AdminRoute: Equatable {
         case .signOut, .signOutEverywhere: .anySession
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
-        case .home: .staff(nil)
+        case .home, .tasks, .taskDone: .staff(nil)
         case .bookings, .booking: .staff(.viewBookings)
         case .bookingEvent, .bookingDetails, .proposal: .staff(.actOnBooking)
         case .audit: .staff(.viewAudit)
@@ -250,7 +257,7 @@ enum AdminRoute: Equatable {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal: ["GET", "POST"]
         case .signOut, .signOutEverywhere: ["POST"]
-        case .bookingEvent, .bookingDetails: ["POST"]
+        case .bookingEvent, .bookingDetails, .taskDone: ["POST"]
         default: ["GET"]
         }
     }
