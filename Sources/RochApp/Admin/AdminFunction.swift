@@ -144,6 +144,8 @@ public struct AdminApp: Sendable {
         case .proposal(let publicID): return try await proposalEditor(publicID, request, session: session!)
         case .timeline(let publicID): return try await clientTimeline(publicID, session: session!, now: now)
         case .timelineAction(let publicID, let action): return try await timelineAction(action, publicID, request: request, session: session!, now: now)
+        case .tasks: return try await tasks(request, session: session!)
+        case .taskDone(let id): return try await taskDone(id, request, session: session!)
         case .audit: return try await auditLog(request, session: session!)
         case .bookingDocuments(let publicID): return try await bookingDocuments(publicID, session: session!)
         case .bookingDocument(let publicID, let document): return try await bookingDocument(publicID, document, request: request, session: session!)
@@ -228,6 +230,7 @@ enum AdminRoute: Equatable {
     case timeline(String), timelineAction(String, TimelineAction)
     case vendors, vendorAdd, vendor(Int64), vendorEdit(Int64), vendorPayout(Int64), vendorPayables, vendorPaymentsCSV
     case bookingVendors(String), bookingVendorChange(String), bookingVendorPayment(String)
+    case tasks, taskDone(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -252,6 +255,7 @@ enum AdminRoute: Equatable {
         case ["sign-out-everywhere"]: self = .signOutEverywhere
         case ["bookings"]: self = .bookings
         case ["audit"]: self = .audit
+        case ["tasks"]: self = .tasks
         case ["assets", "admin.css"]: self = .stylesheet
         case ["calendar"]: self = .calendar
         case ["messages"]: self = .messages
@@ -268,6 +272,10 @@ enum AdminRoute: Equatable {
         case ["vendors", "payables"]: self = .vendorPayables
         case ["vendors", "payments.csv"]: self = .vendorPaymentsCSV
         default:
+            if parts.count == 3, parts[0] == "tasks", parts[2] == "done", parts[1].utf8.count <= 19, parts[1].utf8.allSatisfy({ (48...57).contains($0) }) {
+                self = .taskDone(parts[1])
+                return
+            }
             if parts.count == 2, parts[0] == "exports", let year = DocumentExport.year(fileName: parts[1]) { self = .documentExport(year); return }
             guard parts.count >= 2, let route = Self.vendorRoute(parts) ?? Self.bookingRoute(parts) else { return nil }
             self = route
@@ -326,7 +334,7 @@ enum AdminRoute: Equatable {
         case .signOut, .signOutEverywhere: .anySession
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
-        case .home, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
+        case .home, .tasks, .taskDone, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
         case .dashboardCSV: .staff(.viewBookings)
         case .bookings, .booking, .payments, .timeline, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
         case .bookingEvent, .bookingDetails, .proposal, .timelineAction: .staff(.actOnBooking)
@@ -347,7 +355,7 @@ enum AdminRoute: Equatable {
         case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal: ["GET", "POST"]
         case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction, .timelineAction: ["POST"]
         case .vendorAdd, .vendorEdit, .vendorPayout, .bookingVendorChange, .bookingVendorPayment: ["POST"]
-        case .bookingEvent, .bookingDetails: ["POST"]
+        case .bookingEvent, .bookingDetails, .taskDone: ["POST"]
         default: ["GET"]
         }
     }

@@ -96,6 +96,7 @@ extension AdminTemplates {
             var nav: [[String: Any]] = [
                 ["href": "/admin/", "label": "Home", "current": page.current == "home"],
                 ["href": "/admin/bookings", "label": "Bookings", "current": page.current == "bookings"],
+                ["href": "/admin/tasks", "label": "Tasks", "current": page.current == "tasks"],
                 ["href": "/admin/vendors", "label": "Vendors", "current": page.current == "vendors"],
             ]
             if StaffPermissions.decide(role: session.role, staffID: session.account.id, action: .viewAudit).isAllowed {
