@@ -9,7 +9,7 @@ usage:
   roch-fakes whatsapp --port 0 --token T --phone-number-id ID --app-secret S [--webhook-url URL]
                       [--templates FILE.json] [--auto-statuses sent,delivered] [--throughput N]
                       [--pair-window SECONDS] [--undeliverable WAID,WAID]
-  roch-fakes razorpay --port 0 --key-id K --key-secret S --webhook-secret W [--webhook-url URL] [--auto-deliver]
+  roch-fakes razorpay --port 0 --key-id K --key-secret S --webhook-secret W [--webhook-url URL] [--auto-deliver] [--checkout]
   roch-fakes smtp --port 0 [--control-port 0] [--user U --password P] [--no-starttls]
       offers STARTTLS with a throwaway certificate and prints "ca-file <path>" (the file to trust,
       e.g. SMTP_CA_FILE) after the control port; --no-starttls serves plain SMTP only
@@ -39,7 +39,7 @@ while index < arguments.count {
     let name = arguments[index]
     guard name.hasPrefix("--") else { fail("unexpected argument \(name)") }
     let key = String(name.dropFirst(2))
-    if ["auto-deliver", "no-starttls"].contains(key) {
+    if ["auto-deliver", "no-starttls", "checkout"].contains(key) {
         flags.insert(key)
         index += 1
     } else {
@@ -98,6 +98,7 @@ do {
                                                              webhookSecret: required("webhook-secret"))
         configuration.webhookURL = options["webhook-url"]
         configuration.deliverWebhooksAutomatically = flags.contains("auto-deliver")
+        configuration.servesCheckout = flags.contains("checkout")
         let fake = try FakeRazorpayServer(configuration: configuration, port: port())
         keepAlive.append(fake)
         announce(String(fake.port))
