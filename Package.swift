@@ -84,7 +84,7 @@ var targets: [Target] = [
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ], path: "Tests/RochTestSupport", exclude: ["S3/s3_server.py"]),
     // The fake providers as a process (`roch-fakes whatsapp|razorpay|smtp`) for end-to-end tests and benches.
-    .executableTarget(name: "roch-fakes", dependencies: ["RochTestSupport"], path: "Tests/RochFakes"),
+    .executableTarget(name: "roch-fakes", dependencies: ["RochCore", "RochTestSupport"], path: "Tests/RochFakes"),
     // The load client of bench/portal.sh (`roch-sse-load`): N portal event streams over FastCGI or HTTP.
     .executableTarget(name: "roch-sse-load", dependencies: [
         "RochHTTP", "RochStore",

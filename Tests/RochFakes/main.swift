@@ -2,14 +2,15 @@
 // Prints the bound port on the first stdout line, then serves until killed.
 import Dispatch
 import Foundation
+import RochCore
 import RochTestSupport
 
 let usage = """
 usage:
   roch-fakes whatsapp --port 0 --token T --phone-number-id ID --app-secret S [--webhook-url URL]
                       [--templates FILE.json] [--auto-statuses sent,delivered] [--throughput N]
-                      [--pair-window SECONDS] [--undeliverable WAID,WAID]
-  roch-fakes razorpay --port 0 --key-id K --key-secret S --webhook-secret W [--webhook-url URL] [--auto-deliver]
+                      [--pair-window SECONDS] [--undeliverable WAID,WAID] [--catalogue-templates]
+  roch-fakes razorpay --port 0 --key-id K --key-secret S --webhook-secret W [--webhook-url URL] [--auto-deliver] [--checkout]
   roch-fakes smtp --port 0 [--control-port 0] [--user U --password P] [--no-starttls]
       offers STARTTLS with a throwaway certificate and prints "ca-file <path>" (the file to trust,
       e.g. SMTP_CA_FILE) after the control port; --no-starttls serves plain SMTP only
@@ -40,7 +41,7 @@ while index < arguments.count {
     let name = arguments[index]
     guard name.hasPrefix("--") else { fail("unexpected argument \(name)") }
     let key = String(name.dropFirst(2))
-    if ["auto-deliver", "no-starttls"].contains(key) {
+    if ["auto-deliver", "no-starttls", "checkout", "catalogue-templates"].contains(key) {
         flags.insert(key)
         index += 1
     } else {
@@ -78,6 +79,11 @@ do {
                 fail("\(file): \(error)")
             }
         }
+        if flags.contains("catalogue-templates") {
+            // Every template our notification catalogue sends, as if Meta had approved them all (for `make dev`).
+            templates += NotificationCatalogue.entries.map { .init(name: $0.whatsApp.name, language: $0.whatsApp.languageCode,
+                                                                    bodyParameterCount: $0.whatsApp.bodyParameterKeys.count) }
+        }
         var configuration = FakeWhatsAppServer.Configuration(accessToken: required("token"), phoneNumberID: required("phone-number-id"),
                                                              appSecret: required("app-secret"), templates: templates)
         configuration.webhookURL = options["webhook-url"]
@@ -99,6 +105,7 @@ do {
                                                              webhookSecret: required("webhook-secret"))
         configuration.webhookURL = options["webhook-url"]
         configuration.deliverWebhooksAutomatically = flags.contains("auto-deliver")
+        configuration.servesCheckout = flags.contains("checkout")
         let fake = try FakeRazorpayServer(configuration: configuration, port: port())
         keepAlive.append(fake)
         announce(String(fake.port))

@@ -89,3 +89,25 @@ import RochTestSupport
         #expect(fake.refund(id: second.id)?.status == "processed")
     }
 }
+
+/// The fake's checkout page (for `make dev`): a person pays a link and the signed webhooks follow.
+@Suite struct FakeRazorpayCheckoutTests {
+    @Test func payingOnTheCheckoutPageSettlesTheLinkAndReturnsToTheCallback() async throws {
+        var configuration = FakeRazorpayServer.Configuration(keyID: "rzp_test_roch", keySecret: "key-secret", webhookSecret: "hook-secret")
+        configuration.servesCheckout = true
+        let fake = try FakeRazorpayServer(configuration: configuration)
+        defer { fake.shutdown() }
+        let client = RazorpayClient(configuration: .init(apiBase: fake.apiBase, keyID: "rzp_test_roch", keySecret: "key-secret"))
+        let link = try await client.createPaymentLink(RazorpayClientTests.request(amount: 25_000_00))
+        #expect(link.shortURL.hasPrefix(fake.apiBase + "/i/"))
+        let http = HTTPClient()
+        let page = try await http.send(HTTPRequest(method: "GET", url: link.shortURL))
+        #expect(page.status == 200 && page.bodyText.contains("₹25000.00"))
+        let paid = try await http.send(HTTPRequest(method: "POST", url: link.shortURL + "/pay"))
+        #expect(paid.status == 303)
+        let location = try #require(paid.headers.first { $0.name.lowercased() == "location" }?.value)
+        #expect(location.hasPrefix("https://roch.example/portal/payment-return?razorpay_payment_id=pay_"))
+        #expect(try await client.fetchPaymentLink(id: link.id).status == .paid)
+        #expect(fake.events.map(\.event) == ["payment.captured", "payment_link.paid"])
+    }
+}

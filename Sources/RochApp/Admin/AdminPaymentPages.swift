@@ -134,7 +134,9 @@ struct PaymentDeskPage {
 
     func payment(_ p: PaymentDesk.Payment) -> [String: Any] {
         let mine = refused?.target == p.providerID && refused?.action == .refund ? refused : nil
-        let method = p.method.flatMap { OfflinePaymentMethod(rawValue: $0)?.label } ?? p.method.map { "Razorpay (\($0))" } ?? "Razorpay"
+        // The same word (upi) names a Razorpay method and an offline one: the source decides.
+        let method = p.isOffline ? (p.method.flatMap { OfflinePaymentMethod(rawValue: $0)?.label } ?? "Offline")
+            : p.method.map { "Razorpay (\($0))" } ?? "Razorpay"
         return [
             "id": p.providerID, "anchor": AdminApp.anchor(p.providerID), "amount": p.amount.inr, "method": method,
             "when": p.receivedOn.map { "received \(NotificationFormat.date($0))" } ?? NotificationFormat.dateTime(p.at),

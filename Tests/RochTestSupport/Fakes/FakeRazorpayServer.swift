@@ -14,6 +14,8 @@ public final class FakeRazorpayServer: @unchecked Sendable {
         public var webhookURL: String?
         /// Send each state change's webhooks automatically, in order, as they happen.
         public var deliverWebhooksAutomatically = false
+        /// Links' short_url point at this fake's own checkout page (FakeRazorpayServer+Checkout.swift).
+        public var servesCheckout = false
 
         public init(keyID: String, keySecret: String, webhookSecret: String) {
             self.keyID = keyID
@@ -104,6 +106,7 @@ public final class FakeRazorpayServer: @unchecked Sendable {
 
     func handle(_ request: FakeHTTPRequest) async -> FakeHTTPResponse {
         if request.path.hasPrefix("/__fake/") { return await control(request) }
+        if configuration.servesCheckout, request.path.hasPrefix("/i/"), let page = await checkout(request) { return page }
         guard authorised(request) else {
             return Self.error(401, description: "The api key provided is invalid", field: nil, source: "NA", step: "NA", reason: "NA")
         }
@@ -201,7 +204,8 @@ public final class FakeRazorpayServer: @unchecked Sendable {
                 usedReferenceIDs.insert(referenceID)
             }
             let id = "plink_" + FakeWhatsAppServer.randomToken(14)
-            let link = Link(id: id, shortURL: "https://rzp.io/i/" + FakeWhatsAppServer.randomToken(8), status: "created", amount: amount,
+            let shortBase = configuration.servesCheckout ? "\(apiBase)/i/" : "https://rzp.io/i/"
+            let link = Link(id: id, shortURL: shortBase + FakeWhatsAppServer.randomToken(8), status: "created", amount: amount,
                             currency: currency, acceptPartial: acceptPartial, firstMinPartialAmount: firstMin, referenceID: referenceID,
                             description: description, customer: customer, notify: ["sms": notify["sms"] ?? true, "email": notify["email"] ?? true],
                             reminderEnable: json["reminder_enable"] as? Bool ?? true, notes: notes.compactMapValues { "\($0)" },
