@@ -20,11 +20,13 @@ has() { "$bin/roch" help "$1" >/dev/null 2>&1; }
 fakes_dir=$(mktemp -d "${TMPDIR:-/tmp}/roch-dev-fakes.XXXXXX")
 cleanup_all() { cleanup; rm -rf "$fakes_dir"; }
 trap cleanup_all EXIT INT TERM
-start_fake() {  # name args...: starts roch-fakes, waits for its first line (the port), prints it
+fake_port=
+start_fake() {  # name args...: starts roch-fakes, waits for its first line (the port) into $fake_port
+  # (not in $(...): the process id must reach this shell's `pids` so Ctrl-C stops it)
   local name=$1; shift
   "$bin/roch-fakes" "$@" >"$fakes_dir/$name.out" 2>"$fakes_dir/$name.err" & pids+=($!)
   for _ in $(seq 1 100); do
-    if [ -s "$fakes_dir/$name.out" ]; then head -n1 "$fakes_dir/$name.out"; return 0; fi
+    if [ -s "$fakes_dir/$name.out" ]; then fake_port=$(head -n1 "$fakes_dir/$name.out"); return 0; fi
     sleep 0.1
   done
   echo "dev: the fake $name did not start: $(cat "$fakes_dir/$name.err")" >&2; return 1
@@ -32,22 +34,22 @@ start_fake() {  # name args...: starts roch-fakes, waits for its first line (the
 if [ -x "$bin/roch-fakes" ]; then
   if [ -z "${RAZORPAY_KEY_ID:-}" ]; then
     export RAZORPAY_KEY_ID=rzp_test_dev RAZORPAY_KEY_SECRET=dev_key_secret RAZORPAY_WEBHOOK_SECRET=dev_webhook_secret
-    rz=$(start_fake razorpay razorpay --port 0 --key-id "$RAZORPAY_KEY_ID" --key-secret "$RAZORPAY_KEY_SECRET" \
-      --webhook-secret "$RAZORPAY_WEBHOOK_SECRET" --webhook-url "http://127.0.0.1:$port/api/razorpay-webhook" --checkout)
-    export RAZORPAY_API_BASE="http://127.0.0.1:$rz"
+    start_fake razorpay razorpay --port 0 --key-id "$RAZORPAY_KEY_ID" --key-secret "$RAZORPAY_KEY_SECRET" \
+      --webhook-secret "$RAZORPAY_WEBHOOK_SECRET" --webhook-url "http://127.0.0.1:$port/api/razorpay-webhook" --checkout
+    export RAZORPAY_API_BASE="http://127.0.0.1:$fake_port"
     echo "Fake Razorpay: $RAZORPAY_API_BASE (open a payment link to pay it)"
   fi
   if [ -z "${WHATSAPP_ACCESS_TOKEN:-}" ]; then
     export WHATSAPP_ACCESS_TOKEN=dev_token WHATSAPP_PHONE_NUMBER_ID=100000000000001 WHATSAPP_APP_SECRET=dev_app_secret
     export WHATSAPP_VERIFY_TOKEN=${WHATSAPP_VERIFY_TOKEN:-dev_verify_token}
-    wa=$(start_fake whatsapp whatsapp --port 0 --token "$WHATSAPP_ACCESS_TOKEN" --phone-number-id "$WHATSAPP_PHONE_NUMBER_ID" \
-      --app-secret "$WHATSAPP_APP_SECRET" --webhook-url "http://127.0.0.1:$port/api/whatsapp-webhook" --auto-statuses sent,delivered --catalogue-templates --pair-window 0)
-    export WHATSAPP_API_BASE="http://127.0.0.1:$wa/v21.0"
-    echo "Fake WhatsApp: http://127.0.0.1:$wa/__fake/messages"
+    start_fake whatsapp whatsapp --port 0 --token "$WHATSAPP_ACCESS_TOKEN" --phone-number-id "$WHATSAPP_PHONE_NUMBER_ID" \
+      --app-secret "$WHATSAPP_APP_SECRET" --webhook-url "http://127.0.0.1:$port/api/whatsapp-webhook" --auto-statuses sent,delivered --catalogue-templates --pair-window 0
+    export WHATSAPP_API_BASE="http://127.0.0.1:$fake_port/v21.0"
+    echo "Fake WhatsApp: http://127.0.0.1:$fake_port/__fake/messages"
   fi
   if [ -z "${SMTP_URL:-}" ]; then
-    sm=$(start_fake smtp smtp --port 0 --no-starttls)
-    export SMTP_URL="smtp://127.0.0.1:$sm" MAIL_FROM=${MAIL_FROM:-hello@rochevents.test}
+    start_fake smtp smtp --port 0 --no-starttls
+    export SMTP_URL="smtp://127.0.0.1:$fake_port" MAIL_FROM=${MAIL_FROM:-hello@rochevents.test}
     echo "Fake SMTP: $SMTP_URL (control port: $(sed -n 2p "$fakes_dir/smtp.out" | cut -d' ' -f2))"
   fi
 fi
