@@ -5,6 +5,8 @@ nothing is written), then records the second instalment as a bank transfer and s
 receipt while `payment_received` is queued; the client-timeline page is reachable and accessible.
 axe-core: no serious or critical violation. Screenshots under test-output/admin/."""
 import datetime
+import os
+import subprocess
 import time
 
 from selenium.webdriver.common.by import By
@@ -21,7 +23,7 @@ def today_in_india() -> str:
     return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
 
 
-def test_owner_records_the_second_instalment_as_a_bank_transfer_on_a_phone(admin_site, output_dir):
+def test_owner_records_the_second_instalment_as_a_bank_transfer_on_a_phone(admin_site, output_dir, bin_dir, tmp_path):
     base, env = admin_site
     url = env["DATABASE_URL"]
     problems = []
@@ -80,6 +82,12 @@ def test_owner_records_the_second_instalment_as_a_bank_transfer_on_a_phone(admin
                                     WHERE p.source = 'offline' AND p.offline_reference = 'UTR HDFCN52026120499999'""")
         assert len(receipt) == 1 and receipt[0][0].startswith("RE/")
         assert receipt[0][0] in driver.page_source
+        # payment_received follows its tax invoice: settlement queues the document job, and the worker
+        # issues the invoice, then queues the message that links it.
+        assert db.query(url, "SELECT status FROM jobs WHERE kind = 'issue_payment_documents' AND status = 'queued'") == [["queued"]]
+        worker = subprocess.run([str(bin_dir / "roch"), "worker", "--once"], capture_output=True, text=True, timeout=180,
+                                env={**os.environ, **env, "DOCUMENTS_URL": f"file://{tmp_path / 'documents'}"})
+        assert worker.returncode == 0, worker.stderr
         queued = db.query(url, f"""SELECT n.recipient_role || ':' || n.channel FROM notifications n JOIN bookings b ON b.id = n.booking_id
                                    WHERE b.public_id = '{WEDDING}' AND n.moment = 'payment_received' ORDER BY 1""")
         assert ["client:whatsapp"] in queued and ["client:email"] in queued
