@@ -77,6 +77,9 @@ extension AdminApp {
                 return try await refuse(VendorFormState(form: "status", assignmentID: a.id, values: values, alert: conflict.message), status: 409)
             }
             return Response.redirect(to: back + "?notice=status#a\(a.id)")
+        case "terms":
+            guard let a = try await assignment("assignment") else { return try await refuse(VendorFormState(form: "terms", alert: "That assignment is not on this booking.")) }
+            return try await editVendorTerms(a, form: form, values: values, actor: actor, now: now, back: back) { try await refuse($0, status: $1) }
         case "depend":
             guard let dependent = try await assignment("dependent"), let required = try await assignment("required") else {
                 return try await refuse(VendorFormState(form: "depend", values: values, alert: "Choose two of this booking's vendors: who waits, and on whom."))
@@ -192,7 +195,8 @@ extension AdminApp {
     }
 
     /// The assign form, checked: the terms, or every field's problem.
-    static func assignmentTerms(_ form: FormData) -> Result<VendorAssignmentTerms, FieldErrors> {
+    /// With `vendorID` (editing an assignment's terms) the vendor is that one and the form names none.
+    static func assignmentTerms(_ form: FormData, vendorID fixedVendor: Int64? = nil) -> Result<VendorAssignmentTerms, FieldErrors> {
         var errors = FieldErrors()
         func text(_ name: String, max: Int) -> String? {
             let t = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -208,7 +212,7 @@ extension AdminApp {
             guard let t = text(name, max: 20) else { return .zero }
             do { return try Money.parseRupees(t) } catch { errors.add(name, "Enter rupees, e.g. 1,20,000."); return .zero }
         }
-        let vendorID = form["vendor_id"].flatMap { Int64($0) }
+        let vendorID = fixedVendor ?? form["vendor_id"].flatMap { Int64($0) }
         if vendorID == nil { errors.add("vendor_id", "Choose the vendor.") }
         let role = text("role", max: 60)
         if role == nil && !errors.has("role") { errors.add("role", "Say what they do here, e.g. Caterer.") }

@@ -101,6 +101,7 @@ extension AdminApp {
                 "statuses": statusChoices(a.status), "canMove": !statusChoices(a.status).isEmpty,
                 "error": mine?.alert as Any, "f": Self.fieldValues(mine?.values ?? [:], errors: mine?.errors ?? FieldErrors()),
                 "today": today.description,
+                "t": Self.termsFields(a, extra: extra, refused: mine), "termsOpen": mine?.form == "terms", "paidSoFar": a.amountPaid > .zero,
             ]
         }
         let deps: [[String: Any]] = d.graph.dependencies.map { e in
@@ -111,7 +112,8 @@ extension AdminApp {
         let query = try request.query()
         let notices = ["assigned": "The vendor is assigned.", "status": "Status saved; the client was told if the milestone rules say so.",
                        "depend": "Dependency added.", "undepend": "Dependency removed.", "removed": "The assignment was removed.",
-                       "revoked": "The vendor's self-service links are revoked.", "sent": "The vendor's link is on its way (WhatsApp and/or email; see the notification log).", "paid": "Vendor payment recorded."]
+                       "revoked": "The vendor's self-service links are revoked.", "sent": "The vendor's link is on its way (WhatsApp and/or email; see the notification log).", "paid": "Vendor payment recorded.",
+                       "terms": "Terms saved; the payables, due dates and any client-facing milestone are updated."]
         let values: [String: Any] = [
             "booking": ["publicID": d.booking.publicID, "client": d.clientName, "eventDate": NotificationFormat.date(d.booking.eventDate),
                         "eventType": EventType(rawValue: d.booking.eventType)?.label ?? d.booking.eventType] as [String: Any],

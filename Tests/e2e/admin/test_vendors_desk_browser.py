@@ -3,7 +3,8 @@
 wedding, makes the decorator wait on the caterer's menu and the florist on the decorator, is refused a
 loop in words, marks the caterer's menu delivered and sees the decorator unblock (while the client's
 portal event stream, as the portal page reads it, receives the milestone), and records a vendor
-advance and sees the payables change. The coordinator on a phone sees the page but no payment forms
+advance and sees the payables change, then raises the caterer's agreed amount with "Edit terms" and sees
+the payables change again. The coordinator on a phone sees the page but no payment forms
 or bank details. axe-core finds no serious or critical violation on any vendors page; screenshots go
 to test-output/vendors/."""
 import http.client
@@ -205,6 +206,24 @@ def test_the_owner_builds_the_wedding_vendor_graph_and_pays_an_advance(admin_sit
         amount = lambda s: int(re.sub(r"[^0-9]", "", s))  # noqa: E731
         assert amount(before) - amount(after) == 15_000, (before, after)
         shot(driver, output_dir, "vendor-payables-1280")
+
+        # Edit terms: the caterer's agreed amount goes up, and so does what Roch owes its vendors.
+        driver.get(desk)
+        caterer = driver.find_element(By.XPATH, "//li[contains(@class,'vendor-card')][.//h3[starts-with(normalize-space(.), 'Sangeet caterer')]]")
+        caterer.find_element(By.XPATH, ".//summary[starts-with(normalize-space(.), 'Edit terms')]").click()
+        form = caterer.find_element(By.CSS_SELECTOR, "form input[value='terms']").find_element(By.XPATH, "..")
+        agreed = form.find_element(By.CSS_SELECTOR, "input[name=amount_agreed]")
+        assert agreed.get_attribute("value") == "60000", agreed.get_attribute("value")
+        check_accessibility(driver, "booking-vendors-terms", problems)
+        agreed.clear()
+        agreed.send_keys("75,000")
+        submit(driver, form)
+        WebDriverWait(driver, WAIT).until(lambda d: "notice=terms" in d.current_url)
+        caterer = driver.find_element(By.XPATH, "//li[contains(@class,'vendor-card')][.//h3[starts-with(normalize-space(.), 'Sangeet caterer')]]")
+        assert "Agreed ₹75,000" in caterer.text and "outstanding ₹75,000" in caterer.text, caterer.text
+        driver.get(base + "/admin/vendors/payables")
+        edited = driver.find_element(By.CSS_SELECTOR, "main p strong").text
+        assert amount(edited) - amount(after) == 15_000, (after, edited)
     finally:
         driver.quit()
 
