@@ -73,6 +73,11 @@ import Testing
         let kavya = try await w.signedIn("kavya@rochevents.in")
         let hers = await w.get(try await Self.makeLink(w, kavya).path).text
         #expect(hers.contains("UID:event-\(kochi)@") && hers.contains("Payment due: Advance") && !hers.contains(w.bookingPublicID))
+        // A disabled account's feed stops with the account.
+        let arjunsFeed = try await Self.makeLink(w, arjun).path
+        #expect(await w.get(arjunsFeed).status == 200)
+        #expect(try w.sync { c in try StaffAccountRepository.disable(c, id: w.coordinatorID) })
+        #expect(await w.get(arjunsFeed).status == 404)
     }
 
     @Test func aRevokedOrReplacedLinkAndAnUnknownOneAnswer404() async throws {
