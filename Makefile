@@ -7,7 +7,7 @@ APT_PACKAGES := libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-
 	postgresql postgresql-contrib nginx-light fcgiwrap chromium chromium-driver hugo wrk \
 	python3-venv openssl systemd libcairo2-dev libpango1.0-dev fonts-noto-core poppler-utils qpdf prometheus unzip
 # axe-selenium-python: axe-core in the browser tests; moto[server]: a real S3-compatible server on loopback.
-PY_PACKAGES := selenium==4.27.1 pytest axe-selenium-python==2.1.6 'moto[server]==5.1.18'
+PY_PACKAGES := selenium==4.27.1 pytest axe-selenium-python==2.1.6 'moto[server]==5.1.18' icalendar==6.1.0
 
 DATA_DIR   ?= $(CURDIR)/.data
 PG_PORT    ?= 54329
@@ -39,7 +39,7 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import selenium, pytest, axe_selenium_python, moto.server' 2>/dev/null; then \
+	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import selenium, pytest, axe_selenium_python, moto.server, icalendar' 2>/dev/null; then \
 	  echo "installing python test tools into $(VENV)"; \
 	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q $(PY_PACKAGES); \
 	fi

@@ -127,6 +127,8 @@ public struct AdminApp: Sendable {
         case .signOut, .signOutEverywhere: return try await signOut(request, session: session!, everywhere: route == .signOutEverywhere)
         case .home: return try await dashboard(request, session: session!, now: now)
         case .calendar: return try await calendarPage(request, session: session!, now: now)
+        case .calendarFeedPage: return try await calendarFeedPage(request, session: session!, now: now)
+        case .calendarFeed(let secret): return try await calendarFeed(secret, request: request, now: now)
         case .messages: return try await messagesPage(request, session: session!)
         case .dashboardCSV(let name): return try await dashboardCSV(name, session: session!, now: now)
         case .remind(let milestone): return try await remind(milestone, request: request, session: session!, now: now)
@@ -231,6 +233,7 @@ enum AdminRoute: Equatable {
     case vendors, vendorAdd, vendor(Int64), vendorEdit(Int64), vendorPayout(Int64), vendorPayables, vendorPaymentsCSV
     case bookingVendors(String), bookingVendorChange(String), bookingVendorPayment(String)
     case tasks, taskDone(String)
+    case calendarFeedPage, calendarFeed(String)
 
     enum Access: Equatable {
         /// No session needed (sign-in, set password); POSTs carry the form cookie's token.
@@ -258,6 +261,8 @@ enum AdminRoute: Equatable {
         case ["tasks"]: self = .tasks
         case ["assets", "admin.css"]: self = .stylesheet
         case ["calendar"]: self = .calendar
+        case ["calendar", "feed"]: self = .calendarFeedPage
+        case _ where parts.count == 2 && parts[0] == "calendar" && parts[1].hasSuffix(".ics"): self = .calendarFeed(String(parts[1].dropLast(4)))
         case ["messages"]: self = .messages
         case ["dashboard", "events"]: self = .dashboardEvents
         case ["exports"]: self = .exports
@@ -330,7 +335,8 @@ enum AdminRoute: Equatable {
 
     var access: Access {
         switch self {
-        case .login, .setPassword, .stylesheet, .dashboardScript: .open
+        case .login, .setPassword, .stylesheet, .dashboardScript, .calendarFeed: .open
+        case .calendarFeedPage: .staff(nil)
         case .signOut, .signOutEverywhere: .anySession
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
@@ -352,7 +358,7 @@ enum AdminRoute: Equatable {
 
     var methods: [String] {
         switch self {
-        case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal: ["GET", "POST"]
+        case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal, .calendarFeedPage: ["GET", "POST"]
         case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction, .timelineAction: ["POST"]
         case .vendorAdd, .vendorEdit, .vendorPayout, .bookingVendorChange, .bookingVendorPayment: ["POST"]
         case .bookingEvent, .bookingDetails, .taskDone: ["POST"]
