@@ -105,7 +105,7 @@ var targets: [Target] = [
     ]),
     .testTarget(name: "RochStoreTests", dependencies: ["RochStore", "RochCore", "RochTestSupport"]),
     .testTarget(name: "RochSiteTests", dependencies: ["RochSite", "RochCore"]),
-    .testTarget(name: "RochDocumentsTests", dependencies: ["RochDocuments", "RochCore"]),
+    .testTarget(name: "RochDocumentsTests", dependencies: ["RochDocuments", "RochCore", "RochTestSupport"]),
     // Meta's sample webhook bodies are read from the source tree (#filePath), not bundled.
     .testTarget(name: "RochIntegrationsTests", dependencies: ["RochIntegrations", "RochCore", "RochTestSupport"],
                 exclude: ["Fixtures"]),

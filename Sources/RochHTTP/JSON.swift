@@ -1,4 +1,5 @@
 import Foundation
+import RochCore
 
 /// The one JSON coder setup of the platform: ISO-8601 dates, sorted keys (stable output for tests and diffs).
 public enum JSONCoding {
@@ -62,19 +63,5 @@ extension Response {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-public func htmlEscape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
-}
+/// Escapes text for HTML element content and attribute values (RochCore's HTMLText.escape).
+public func htmlEscape(_ s: String) -> String { HTMLText.escape(s) }

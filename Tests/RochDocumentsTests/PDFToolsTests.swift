@@ -1,42 +1,20 @@
 import Foundation
 import RochCore
+import RochTestSupport
 import Testing
 @testable import RochDocuments
 
-/// Runs a command-line tool (qpdf, pdftotext, pdftoppm from `make deps`) and returns its exit status and output.
-func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
-/// Where a person looks at the rendered pages: ROCH_TEST_OUTPUT, or test-output/ in the repository.
-func testOutputDirectory() throws -> String {
-    let directory = ProcessInfo.processInfo.environment["ROCH_TEST_OUTPUT"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("test-output").path
-    let documents = directory + "/documents"
-    try FileManager.default.createDirectory(atPath: documents, withIntermediateDirectories: true)
-    return documents
-}
 
 /// The PDFs as real tools read them: structure (qpdf), text (pdftotext), pixels (pdftoppm).
 @Suite(.serialized) struct PDFToolsTests {
     /// The PDF's text in reading order with line breaks and runs of spaces collapsed (wrapping is layout, not content).
     func render(_ document: PrintedDocument, name: String) throws -> (pdf: String, text: String) {
-        let pdf = try testOutputDirectory() + "/\(name).pdf"
+        let pdf = try testOutputDirectory("documents") + "/\(name).pdf"
         try PDFRenderer.render(document, to: pdf)
-        let check = try run("qpdf", ["--check", pdf])
+        let check = try runTool("qpdf", ["--check", pdf])
         #expect(check.status == 0, "qpdf --check \(name): \(check.output)")
         #expect(check.output.contains("No syntax or stream encoding errors found"))
-        let text = try run("pdftotext", ["-enc", "UTF-8", pdf, "-"])
+        let text = try runTool("pdftotext", ["-enc", "UTF-8", pdf, "-"])
         #expect(text.status == 0)
         return (pdf, text.output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\u{0C}" }).joined(separator: " "))
     }
@@ -54,7 +32,7 @@ func testOutputDirectory() throws -> String {
         #expect(!text.contains("IGST"))
         #expect(text.contains("Rupees Four Lakh Seventy-Two Thousand Three Hundred Forty-Seven and Five Paise Only"))
         #expect(text.contains("శ్రీనివాస్ రెడ్డి"))   // the Telugu name is real text in the PDF, not a picture
-        let info = Dictionary(try run("pdfinfo", [pdf]).output.split(separator: "\n").compactMap { line -> (String, String)? in
+        let info = Dictionary(try runTool("pdfinfo", [pdf]).output.split(separator: "\n").compactMap { line -> (String, String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }, uniquingKeysWith: { a, _ in a })
@@ -62,8 +40,8 @@ func testOutputDirectory() throws -> String {
         #expect(info["Author"] == "Roch Events")
         #expect(info["Page size"] == "595.276 x 841.89 pts (A4)")
         #expect(info["CreationDate"] == "Fri Dec  4 05:00:00 2026 UTC")
-        let png = try testOutputDirectory() + "/tax-invoice-intra-state"
-        let raster = try run("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, png])
+        let png = try testOutputDirectory("documents") + "/tax-invoice-intra-state"
+        let raster = try runTool("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, png])
         #expect(raster.status == 0 && FileManager.default.fileExists(atPath: png + ".png"))
     }
 
@@ -74,7 +52,7 @@ func testOutputDirectory() throws -> String {
         #expect(text.contains("36-Telangana"))
         #expect(text.contains("IGST") && text.contains("₹72,016.22"))
         #expect(!text.contains("CGST"))
-        _ = try run("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory() + "/tax-invoice-inter-state"])
+        _ = try runTool("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory("documents") + "/tax-invoice-inter-state"])
     }
 
     @Test func aCreditNoteNamesItsInvoiceAndCreditsTheSameFigures() throws {
@@ -87,18 +65,18 @@ func testOutputDirectory() throws -> String {
         #expect(text.contains("₹4,72,347.05") && text.contains("₹36,008.12"))
         #expect(text.contains("Rupees Four Lakh Seventy-Two Thousand Three Hundred Forty-Seven and Five Paise Only"))
         #expect(!text.contains("Minus"))
-        _ = try run("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory() + "/credit-note"])
+        _ = try runTool("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory("documents") + "/credit-note"])
     }
 }
 
 /// The other documents through the same tools.
 @Suite(.serialized) struct OtherDocumentsPDFTests {
     func check(_ document: PrintedDocument, name: String) throws -> String {
-        let pdf = try testOutputDirectory() + "/\(name).pdf"
+        let pdf = try testOutputDirectory("documents") + "/\(name).pdf"
         try PDFRenderer.render(document, to: pdf)
-        #expect(try run("qpdf", ["--check", pdf]).status == 0)
-        _ = try run("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory() + "/\(name)"])
-        return try run("pdftotext", ["-enc", "UTF-8", pdf, "-"]).output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\u{0C}" }).joined(separator: " ")
+        #expect(try runTool("qpdf", ["--check", pdf]).status == 0)
+        _ = try runTool("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, try testOutputDirectory("documents") + "/\(name)"])
+        return try runTool("pdftotext", ["-enc", "UTF-8", pdf, "-"]).output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\u{0C}" }).joined(separator: " ")
     }
 
     @Test func aReceiptShowsTheAmountTheMilestoneAndTheInvoiceItIsFor() throws {

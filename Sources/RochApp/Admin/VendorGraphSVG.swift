@@ -58,18 +58,6 @@ enum VendorGraphSVG {
 
     static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 
-    static func escape(_ s: String) -> String {
-        var r = ""
-        for c in s {
-            switch c {
-            case "&": r += "&amp;"
-            case "<": r += "&lt;"
-            case ">": r += "&gt;"
-            case "\"": r += "&quot;"
-            case "'": r += "&#39;"
-            default: r.append(c)
-            }
-        }
-        return r
-    }
+    /// Text and attribute values in the SVG: the one HTML/XML escaping (HTMLText).
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 }

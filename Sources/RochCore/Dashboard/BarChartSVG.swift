@@ -92,17 +92,6 @@ public struct BarChartSVG: Sendable, Equatable {
         return out + "</svg>"
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Text and attribute values in the SVG: the one HTML/XML escaping (HTMLText).
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 }

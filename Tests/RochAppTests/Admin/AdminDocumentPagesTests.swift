@@ -77,11 +77,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Data(zip.bodyBytes).write(to: URL(fileURLWithPath: folder + "/export.zip"))
-        #expect(try tool("unzip", ["-q", "-t", folder + "/export.zip"]).status == 0)
-        let entries = try tool("unzip", ["-Z1", folder + "/export.zip"]).output.split(separator: "\n").map(String.init).sorted()
+        #expect(try runTool("unzip", ["-q", "-t", folder + "/export.zip"]).status == 0)
+        let entries = try runTool("unzip", ["-Z1", folder + "/export.zip"]).output.split(separator: "\n").map(String.init).sorted()
         #expect(entries == ["credit-notes/CN-2026-27-0001.pdf", "register.csv", "tax-invoices/INV-2026-27-0001.pdf", "tax-invoices/INV-2026-27-0002.pdf"])
         // Each PDF in the ZIP is the issued one, byte for byte.
-        #expect(try tool("unzip", ["-q", folder + "/export.zip", "-d", folder + "/x"]).status == 0)
+        #expect(try runTool("unzip", ["-q", folder + "/export.zip", "-d", folder + "/x"]).status == 0)
         #expect(try sha256Of(folder + "/x/tax-invoices/INV-2026-27-0001.pdf") == invoice.sha256)
         let register = try String(contentsOfFile: folder + "/x/register.csv", encoding: .utf8)
         #expect(register.contains("tax_invoice,INV/2026-27/0002,\(IST.day(of: elsewhere.issuedAt)),Asha <script>alert('owned')</script>,118000.00,,tax-invoices/INV-2026-27-0002.pdf"))
@@ -99,6 +99,6 @@ import Testing
 
 /// The SHA-256 of a file, as the document store records it.
 func sha256Of(_ path: String) throws -> String {
-    let output = try tool("sha256sum", [path]).output
+    let output = try runTool("sha256sum", [path]).output
     return String(output.prefix(64))
 }

@@ -48,12 +48,12 @@ import Testing
 
     /// pdftotext of the bytes, line breaks and runs of spaces collapsed; the PDF and a PNG kept under test-output/documents.
     func text(of bytes: [UInt8], name: String) throws -> String {
-        let directory = try testOutput()
+        let directory = try testOutputDirectory("documents")
         let pdf = "\(directory)/\(name).pdf"
         try Data(bytes).write(to: URL(fileURLWithPath: pdf))
-        #expect(try tool("qpdf", ["--check", pdf]).status == 0)
-        #expect(try tool("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, "\(directory)/\(name)"]).status == 0)
-        return try tool("pdftotext", ["-enc", "UTF-8", pdf, "-"]).output
+        #expect(try runTool("qpdf", ["--check", pdf]).status == 0)
+        #expect(try runTool("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, "\(directory)/\(name)"]).status == 0)
+        return try runTool("pdftotext", ["-enc", "UTF-8", pdf, "-"]).output
             .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\u{0C}" }).joined(separator: " ")
     }
 
@@ -170,24 +170,3 @@ import Testing
     }
 }
 
-func tool(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [name] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
-/// ROCH_TEST_OUTPUT/documents, or test-output/documents in the repository.
-func testOutput() throws -> String {
-    let directory = (ProcessInfo.processInfo.environment["ROCH_TEST_OUTPUT"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("test-output").path) + "/documents"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    return directory
-}
