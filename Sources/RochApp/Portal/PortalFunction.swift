@@ -5,7 +5,8 @@ import RochStore
 
 extension FunctionDefinition {
     /// `/api/portal/...`: the client portal's data (JSON) and its magic-link sign-in.
-    public static let portal = FunctionDefinition(name: "portal") {
+    /// Body limit: one client upload (ClientUploadRules.maxFileBytes, 10 MiB) plus 64 KiB for the form around it.
+    public static let portal = FunctionDefinition(name: "portal", maxBodyBytes: ClientUploadRules.maxFileBytes + 65_536) {
         let api = PortalAPI(context: try AppContext.shared())
         return { request in try await api.handle(request) }
     }

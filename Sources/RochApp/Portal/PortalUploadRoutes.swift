@@ -51,6 +51,13 @@ extension PortalAPI {
             throw HTTPError(503, code: "upload_unavailable", "The upload could not be saved just now. Try again in a few minutes.")
         }
         let digest = try FileDigest(path: scratch)
+        let scanned: Bool
+        if let command = context.configuration.uploadScanCommand {
+            guard try await UploadScan.run(command, file: scratch) == .clean else { throw UploadScan.refused }
+            scanned = true
+        } else {
+            scanned = false
+        }
         try await context.configuration.documents.makeStore().put(key: key, file: scratch, sha256: digest.sha256, size: digest.size,
                                                                    contentType: kind.contentType)
         let name = ClientUploadRules.safeName(file.filename, kind: kind)
@@ -62,7 +69,7 @@ extension PortalAPI {
                 }
                 return try ClientUploadRepository.insert(c, NewClientUpload(
                     publicID: "up_" + random, bookingID: booking, clientID: session.clientID, originalName: name, kind: kind,
-                    sizeBytes: digest.size, sha256: digest.sha256, storageKey: key, scanned: false))
+                    sizeBytes: digest.size, sha256: digest.sha256, storageKey: key, scanned: scanned))
             }
         }
         if ErrorResponder.wantsJSON(request) {

@@ -9,11 +9,18 @@ import Testing
 /// Client uploads through the portal API against real PostgreSQL and the local document store.
 @Suite struct PortalUploadTests {
     let world: PortalWorld
-    let storeDirectory = NSTemporaryDirectory() + "roch-uploads-\(UUID().uuidString)"
+    let storeDirectory: String
     static let png: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13] + Array("IHDR".utf8) + [1, 2, 3, 0x0d, 0x0a, 0x2d, 0x2d]
 
     init() throws {
-        world = try PortalWorld(environment: ["DOCUMENTS_URL": "file://" + storeDirectory])
+        let dir = NSTemporaryDirectory() + "roch-uploads-\(UUID().uuidString)"
+        storeDirectory = dir
+        world = try PortalWorld(environment: ["DOCUMENTS_URL": "file://" + dir])
+    }
+
+    init(world: PortalWorld) {
+        self.world = world
+        storeDirectory = ""
     }
 
     func post(_ cookie: String?, booking: String, filename: String = "stage.png", bytes: [UInt8], origin: String? = nil) async -> Response {
@@ -66,5 +73,26 @@ import Testing
         #expect(try world.sql("SELECT count(*) AS v FROM client_uploads") as Int64 == 0)
         #expect(await post(nil, booking: world.asha.bookingPublicID, bytes: Self.png).status == 401)
         #expect(await post(cookie, booking: world.asha.bookingPublicID, bytes: Self.png, origin: "https://evil.example").status == 403)
+    }
+}
+
+/// UPLOAD_SCAN_COMMAND with a tiny shell script as the scanner: it refuses files holding "EICAR".
+@Suite struct PortalUploadScanTests {
+    @Test func theScanCommandRefusesAnInfectedFileAndMarksACleanOneScanned() async throws {
+        let dir = NSTemporaryDirectory() + "roch-scan-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = dir + "/scan.sh"
+        try "#!/bin/sh\nif grep -q EICAR \"$1\"; then echo \"$1: Eicar FOUND\"; exit 1; fi\nexit 0\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let tests = PortalUploadTests(world: try PortalWorld(environment: ["DOCUMENTS_URL": "file://" + dir + "/store", "UPLOAD_SCAN_COMMAND": script + " {file}"]))
+        let cookie = try await tests.world.signIn(tests.world.asha)
+        let infected = await tests.post(cookie, booking: tests.world.asha.bookingPublicID, bytes: PortalUploadTests.png + Array("EICAR".utf8))
+        #expect(infected.status == 422)
+        #expect(try tests.world.sql("SELECT count(*) AS v FROM client_uploads") as Int64 == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/store/client-uploads"))
+        let clean = await tests.post(cookie, booking: tests.world.asha.bookingPublicID, bytes: PortalUploadTests.png)
+        #expect(clean.status == 201)
+        #expect(try tests.world.sql("SELECT scan_status AS v FROM client_uploads") as String == "clean")
     }
 }
