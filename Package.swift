@@ -127,7 +127,7 @@ targets += functions.map { name in
 if fuzzing {
     // Only the fuzz targets whose directory exists yet (each engineer adds their own).
     let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/Fuzz").path
-    let fuzzTargets = ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzWebhook"]
+    let fuzzTargets = ["FuzzCGI", "FuzzFastCGI", "FuzzForm", "FuzzFrontMatter", "FuzzMultipart", "FuzzWebhook"]
         .filter { FileManager.default.fileExists(atPath: fuzzRoot + "/" + $0) }
     targets.append(.target(name: "FuzzDriver", path: "Tests/FuzzDriver"))
     targets += fuzzTargets.map { name in

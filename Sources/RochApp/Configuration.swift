@@ -54,6 +54,8 @@ public struct Configuration: Sendable, Equatable {
     public var staffSessionAbsolute: TimeInterval
     /// Where issued documents are kept (DOCUMENTS_URL; default `.data/documents` under the working directory).
     public var documents: DocumentStorage
+    /// A virus scanner run on each client upload before it is stored (UPLOAD_SCAN_COMMAND, `{file}` = the file; exit 1 refuses).
+    public var uploadScanCommand: String?
     /// The number prefix of each kind of document (DOCUMENT_SERIES).
     public var documentSeries: DocumentSeries
     /// Tax invoices for each payment or for each milestone once paid (TAX_INVOICE_PER=payment|milestone, default payment).
@@ -109,6 +111,8 @@ public struct Configuration: Sendable, Equatable {
             databaseURL = ""
         }
         siteURL = httpURL("SITE_URL", default: "http://127.0.0.1:8080")
+        uploadScanCommand = value("UPLOAD_SCAN_COMMAND")
+        if let command = uploadScanCommand, !command.contains("{file}") { problems.append("UPLOAD_SCAN_COMMAND must contain {file}, e.g. clamdscan --no-summary --fdpass {file}") }
 
         if let p = value("PORT") {
             if let n = Int(p), (1...65535).contains(n) { port = n } else {

@@ -12,6 +12,7 @@ public enum FuzzChecks {
         "FuzzCGI": cgi,
         "FuzzFastCGI": fastCGI,
         "FuzzForm": form,
+        "FuzzMultipart": multipart,
         "FuzzFrontMatter": frontMatter,
         "FuzzWebhook": webhook,
     ]

@@ -97,3 +97,31 @@ struct BytesSource: ByteSource {
         return Array(chunk)
     }
 }
+
+extension FuzzChecks {
+    /// FuzzMultipart: the first line is the Content-Type, the rest the body. The parser answers every
+    /// input with parts or an HTTPError (never a crash); parts respect the limits, and each accepted
+    /// part's body is exactly the bytes between its headers and the next delimiter.
+    @Sendable public static func multipart(_ input: [UInt8]) throws -> Bool {
+        let nl = input.firstIndex(of: 0x0a) ?? input.endIndex
+        let contentType = String(decoding: input[..<nl], as: UTF8.self)
+        let body = nl < input.endIndex ? Array(input[(nl + 1)...]) : []
+        let limits = MultipartForm.Limits(maxParts: 8, maxHeaderBytes: 512, maxPartBytes: 4096)
+        guard let boundary = try? MultipartForm.boundary(contentType: contentType) else { return false }
+        let form: MultipartForm
+        do { form = try MultipartForm(parsing: body, boundary: boundary, limits: limits) } catch let error as HTTPError {
+            try require(error.status == 400 || error.status == 413, "multipart refused with \(error.status)")
+            return false
+        }
+        try require(!form.parts.isEmpty && form.parts.count <= limits.maxParts, "\(form.parts.count) parts")
+        let delimiter = Array("\r\n--\(boundary)".utf8)
+        for part in form.parts {
+            try require(part.body.count <= limits.maxPartBytes, "part of \(part.body.count) bytes over the limit")
+            try require(!part.name.isEmpty, "part without a name")
+            let holdsDelimiter = part.body.count >= delimiter.count
+                && (0...(part.body.count - delimiter.count)).contains { part.body[$0..<($0 + delimiter.count)].elementsEqual(delimiter) }
+            try require(!holdsDelimiter, "a part's body holds its delimiter")
+        }
+        return true
+    }
+}

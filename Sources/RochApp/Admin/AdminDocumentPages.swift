@@ -7,11 +7,17 @@ import ZIPFoundation
 /// A booking's documents (issued PDFs) for the team, and the accountant's ZIP of a financial year.
 extension AdminApp {
     func bookingDocuments(_ publicID: String, session: StaffSession) async throws -> Response {
-        let found = try await context.database.withConnection { c -> (BookingRecord, String, [DocumentRecord])? in
+        let found = try await context.database.withConnection { c -> (BookingRecord, String, [DocumentRecord], [ClientUploadRecord])? in
             guard let b = try BookingRepository.find(c, publicID: publicID) else { return nil }
-            return (b, try ClientRepository.find(c, id: b.clientID)?.name ?? "", try DocumentRepository.forBooking(c, bookingID: b.id))
+            return (b, try ClientRepository.find(c, id: b.clientID)?.name ?? "", try DocumentRepository.forBooking(c, bookingID: b.id),
+                    try ClientUploadRepository.forBooking(c, bookingID: b.id))
         }
-        guard let (booking, clientName, documents) = found else { return noSuchBooking(publicID, session: session) }
+        guard let (booking, clientName, documents, uploads) = found else { return noSuchBooking(publicID, session: session) }
+        let uploadRows: [[String: Any]] = uploads.map { u in
+            ["name": u.originalName, "uploadedOn": NotificationFormat.date(IST.day(of: u.uploadedAt)), "kilobytes": (u.sizeBytes + 1023) / 1024,
+             "type": u.contentType == "application/pdf" ? "PDF" : "Photo", "scan": u.scanStatus == "clean" ? "scanned clean" : "not scanned",
+             "url": "/admin/bookings/\(booking.publicID)/documents/\(u.publicID)"]
+        }
         let rows: [[String: Any]] = documents.map { d in
             ["title": d.kind.title, "number": d.number, "issuedOn": NotificationFormat.date(IST.day(of: d.issuedAt)),
              "total": d.total.paise < 0 ? "−" + (Money.zero - d.total).inr : d.total.inr,
@@ -21,7 +27,7 @@ extension AdminApp {
             "booking": ["publicID": booking.publicID, "clientName": clientName,
                         "eventType": EventType(rawValue: booking.eventType)?.label ?? booking.eventType,
                         "eventDate": NotificationFormat.date(booking.eventDate)],
-            "rows": rows, "hasRows": !rows.isEmpty,
+            "rows": rows, "hasRows": !rows.isEmpty, "uploads": uploadRows, "hasUploads": !uploadRows.isEmpty,
             "canExport": StaffPermissions.decide(role: session.role, staffID: session.account.id, action: .exports).isAllowed,
         ]), session: session)
     }
@@ -33,11 +39,25 @@ extension AdminApp {
             return d
         }
         guard let document = found else {
+            if let response = try await clientUpload(publicID, documentID, request: request, session: session) { return response }
             return message(status: 404, heading: "No such document", text: "This booking has no document \(documentID).", session: session)
         }
         let response = try await DocumentDownload.response(document, store: context.configuration.documents.makeStore())
         try await recordAudit(session, request, action: "document.downloaded", entity: "document", entityID: document.number,
                               details: ["booking": publicID])
+        return response
+    }
+
+    /// A client's upload on this booking, checked against its record; audited like a document.
+    func clientUpload(_ publicID: String, _ uploadID: String, request: Request, session: StaffSession) async throws -> Response? {
+        let found = try await context.database.withConnection { c -> ClientUploadRecord? in
+            guard let b = try BookingRepository.find(c, publicID: publicID) else { return nil }
+            return try ClientUploadRepository.find(c, publicID: uploadID, bookingID: b.id)
+        }
+        guard let upload = found else { return nil }
+        let response = try await ClientUploadDownload.response(upload, store: context.configuration.documents.makeStore())
+        try await recordAudit(session, request, action: "client_upload.downloaded", entity: "client_upload", entityID: upload.publicID,
+                              details: ["booking": publicID, "name": upload.originalName])
         return response
     }
 

@@ -5,7 +5,8 @@ import RochStore
 
 extension FunctionDefinition {
     /// `/api/portal/...`: the client portal's data (JSON) and its magic-link sign-in.
-    public static let portal = FunctionDefinition(name: "portal") {
+    /// Body limit: one client upload (ClientUploadRules.maxFileBytes, 10 MiB) plus 64 KiB for the form around it.
+    public static let portal = FunctionDefinition(name: "portal", maxBodyBytes: ClientUploadRules.maxFileBytes + 65_536) {
         let api = PortalAPI(context: try AppContext.shared())
         return { request in try await api.handle(request) }
     }
@@ -28,6 +29,13 @@ public struct PortalAPI: Sendable {
         let parts = Self.route(request).split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let route = Route(parts)
         guard let route else { throw HTTPError.notFound() }
+        if case .uploads = route {
+            switch request.method {
+            case "POST": return try await createUpload(request)
+            case "GET", "HEAD": return try await uploads(request)
+            default: throw HTTPError.methodNotAllowed(["GET", "POST"])
+            }
+        }
         guard request.method == route.method || (route.method == "GET" && request.method == "HEAD") else {
             throw HTTPError.methodNotAllowed([route.method])
         }
@@ -41,12 +49,15 @@ public struct PortalAPI: Sendable {
         case .proposal(let id, let proposal): return try await proposalPage(request, publicID: id, proposal: proposal)
         case .documents: return try await documents(request)
         case .document(let id): return try await document(request, publicID: id)
+        case .uploads: return try await uploads(request)
+        case .upload(let id): return try await upload(request, publicID: id)
         }
     }
 
     /// The portal's addresses below `/api/portal`.
     enum Route {
-        case session, link, open, signOut, bookings, documents
+        case session, link, open, signOut, bookings, documents, uploads
+        case upload(String)
         case booking(String)
         case document(String)
         case proposal(booking: String, proposal: String)
@@ -61,10 +72,12 @@ public struct PortalAPI: Sendable {
                 case "sign-out": self = .signOut
                 case "bookings": self = .bookings
                 case "documents": self = .documents
+                case "uploads": self = .uploads
                 default: return nil
                 }
             case 2 where parts[0] == "bookings": self = .booking(parts[1])
             case 2 where parts[0] == "documents": self = .document(parts[1])
+            case 2 where parts[0] == "uploads": self = .upload(parts[1])
             case 4 where parts[0] == "bookings" && parts[2] == "proposals": self = .proposal(booking: parts[1], proposal: parts[3])
             default: return nil
             }
