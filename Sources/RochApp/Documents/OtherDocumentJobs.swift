@@ -15,14 +15,11 @@ public struct ProposalDocumentJob: JobHandler {
     public init() {}
 
     static func enqueue(_ c: Connection, proposalID: Int64) throws {
-        _ = try OutboxRepository.enqueueJob(c, kind: kind, idempotencyKey: "\(kind):\(proposalID)",
-                                            payload: try JSONB(encoding: ["proposal_id": String(proposalID)]))
+        try DocumentJobPayload.enqueue(c, kind: kind, key: "proposal_id", id: proposalID)
     }
 
     public func run(_ job: JobRecord, context: AppContext) async throws {
-        guard let proposalID = (try? job.payload.decode([String: String].self))?["proposal_id"].flatMap(Int64.init) else {
-            throw JobFailure.permanent(reason: "payload needs proposal_id: \(job.payload.text)")
-        }
+        let proposalID = try DocumentJobPayload.id(job, key: "proposal_id")
         guard let facts = try await context.database.withConnection({ c in try DocumentFacts.proposal(c, proposalID: proposalID) }) else {
             throw JobFailure.permanent(reason: "no proposal \(proposalID)")
         }
@@ -43,9 +40,7 @@ public struct VendorVoucherJob: JobHandler {
     public init() {}
 
     public func run(_ job: JobRecord, context: AppContext) async throws {
-        guard let paymentID = (try? job.payload.decode([String: String].self))?["vendor_payment_id"].flatMap(Int64.init) else {
-            throw JobFailure.permanent(reason: "payload needs vendor_payment_id: \(job.payload.text)")
-        }
+        let paymentID = try DocumentJobPayload.id(job, key: "vendor_payment_id")
         guard let facts = try await context.database.withConnection({ c in try DocumentFacts.vendorPayment(c, paymentID: paymentID) }) else {
             throw JobFailure.permanent(reason: "no vendor payment \(paymentID)")
         }

@@ -17,14 +17,11 @@ public struct PaymentDocumentsJob: JobHandler {
 
     /// Queued in the settling transaction, once per receipt row.
     static func enqueue(_ c: Connection, receiptID: Int64) throws {
-        _ = try OutboxRepository.enqueueJob(c, kind: kind, idempotencyKey: "\(kind):\(receiptID)",
-                                            payload: try JSONB(encoding: ["receipt_id": String(receiptID)]))
+        try DocumentJobPayload.enqueue(c, kind: kind, key: "receipt_id", id: receiptID)
     }
 
     public func run(_ job: JobRecord, context: AppContext) async throws {
-        guard let receiptID = (try? job.payload.decode([String: String].self))?["receipt_id"].flatMap(Int64.init) else {
-            throw JobFailure.permanent(reason: "payload needs receipt_id: \(job.payload.text)")
-        }
+        let receiptID = try DocumentJobPayload.id(job, key: "receipt_id")
         guard let facts = try await context.database.withConnection({ c in try DocumentFacts.payment(c, receiptID: receiptID) }) else {
             throw JobFailure.permanent(reason: "no receipt \(receiptID)")
         }
@@ -69,14 +66,11 @@ public struct CreditNoteJob: JobHandler {
     public init() {}
 
     static func enqueue(_ c: Connection, refundID: Int64) throws {
-        _ = try OutboxRepository.enqueueJob(c, kind: kind, idempotencyKey: "\(kind):\(refundID)",
-                                            payload: try JSONB(encoding: ["refund_id": String(refundID)]))
+        try DocumentJobPayload.enqueue(c, kind: kind, key: "refund_id", id: refundID)
     }
 
     public func run(_ job: JobRecord, context: AppContext) async throws {
-        guard let refundID = (try? job.payload.decode([String: String].self))?["refund_id"].flatMap(Int64.init) else {
-            throw JobFailure.permanent(reason: "payload needs refund_id: \(job.payload.text)")
-        }
+        let refundID = try DocumentJobPayload.id(job, key: "refund_id")
         let configuration = context.configuration
         let found = try await context.database.withConnection { c -> (RefundDocumentFacts, DocumentRecord?)? in
             guard let facts = try DocumentFacts.refund(c, refundID: refundID) else { return nil }
