@@ -12,13 +12,17 @@ extension PortalAPI {
     func uploads(_ request: Request) async throws -> Response {
         let list = try await context.database.withConnection { c in
             guard let s = try PortalAccess.session(for: request, on: c) else { throw PortalAccess.signInRequired }
-            return try ClientUploadRepository.forClient(c, clientID: s.clientID).map(PortalUploadView.init)
+            var bookings: [Int64: String] = [:]
+            for row in try c.query("SELECT id, public_id FROM bookings WHERE client_id = $1", s.clientID) {
+                bookings[try row.decode("id")] = try row.decode("public_id")
+            }
+            return try ClientUploadRepository.forClient(c, clientID: s.clientID).map { PortalUploadView($0, booking: bookings[$0.bookingID] ?? "") }
         }
-        return Self.private(try Response.json(["uploads": list]))
+        return Self.private(try Response.json(PortalUploadList(uploads: list, limits: .init())))
     }
 
     func createUpload(_ request: Request) async throws -> Response {
-        if let origin = request.headers["origin"], origin != Self.origin(of: context.configuration.siteURL) {
+        if let origin = request.headers["origin"], !Self.isOwnOrigin(origin, of: request, siteURL: context.configuration.siteURL) {
             throw HTTPError.forbidden("Uploads are accepted only from the portal's own pages.")
         }
         let session = try await context.database.withConnection { c in try PortalAccess.session(for: request, on: c) }
@@ -73,7 +77,8 @@ extension PortalAPI {
             }
         }
         if ErrorResponder.wantsJSON(request) {
-            var response = try Response.json(PortalUploadView(record))
+            let bookingID = bookingPublicID
+            var response = try Response.json(PortalUploadView(record, booking: bookingID))
             response.status = 201
             return Self.private(response)
         }
@@ -98,6 +103,20 @@ extension PortalAPI {
         case .unsupportedType: HTTPError(415, code: "unsupported_file_type", refusal.message)
         case .bookingQuotaFull: HTTPError.conflict(refusal.message, code: "upload_quota_full")
         }
+    }
+
+    /// A browser's `Origin` is ours when it is the configured site's, or the host the request was sent to
+    /// (`Origin: http://host[:port]` with `Host: host[:port]`; Debian's nginx passes `Host` without the
+    /// port, and then the host name decides, which is the session cookie's own boundary: cookies are
+    /// not kept apart by port). A page on another site cannot make its browser send either, so a
+    /// cross-site form cannot upload in a signed-in client's name.
+    static func isOwnOrigin(_ origin: String, of request: Request, siteURL: String) -> Bool {
+        if origin == Self.origin(of: siteURL) { return true }
+        guard let host = request.headers["host"]?.lowercased(), !host.isEmpty,
+              let c = URLComponents(string: origin), c.scheme == "http" || c.scheme == "https",
+              let originHost = c.host?.lowercased() else { return false }
+        let withPort = originHost + (c.port.map { ":\($0)" } ?? "")
+        return host == withPort || (host == originHost && !host.contains(":"))
     }
 
     /// "https://rochevents.in" of "https://rochevents.in/some/path".
@@ -127,19 +146,37 @@ enum ClientUploadDownload {
     }
 }
 
+/// The client's uploads with the limits the portal states next to its form (one source: ClientUploadRules).
+struct PortalUploadList: Encodable {
+    let uploads: [PortalUploadView]
+    let limits: Limits
+
+    struct Limits: Encodable {
+        let maxFileBytes = ClientUploadRules.maxFileBytes
+        let maxBookingFiles = ClientUploadRules.maxBookingFiles
+        let maxBookingBytes = ClientUploadRules.maxBookingBytes
+        let types = ClientUploadRules.Kind.allCases.map(\.contentType)
+
+        enum CodingKeys: String, CodingKey {
+            case maxFileBytes = "max_file_bytes", maxBookingFiles = "max_booking_files", maxBookingBytes = "max_booking_bytes", types
+        }
+    }
+}
+
 /// An upload in the portal's list.
 struct PortalUploadView: Encodable {
     let id: String
+    let booking: String
     let name: String
     let contentType: String
     let sizeBytes: Int64
     let url: String
     let uploadedOn: String
 
-    init(_ u: ClientUploadRecord) {
-        id = u.publicID; name = u.originalName; contentType = u.contentType; sizeBytes = u.sizeBytes
+    init(_ u: ClientUploadRecord, booking: String) {
+        id = u.publicID; self.booking = booking; name = u.originalName; contentType = u.contentType; sizeBytes = u.sizeBytes
         url = "/api/portal/uploads/\(u.publicID)"; uploadedOn = IST.day(of: u.uploadedAt).description
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, url, contentType = "content_type", sizeBytes = "size_bytes", uploadedOn = "uploaded_on" }
+    enum CodingKeys: String, CodingKey { case id, booking, name, url, contentType = "content_type", sizeBytes = "size_bytes", uploadedOn = "uploaded_on" }
 }

@@ -74,6 +74,42 @@ import Testing
         #expect(await post(nil, booking: world.asha.bookingPublicID, bytes: Self.png).status == 401)
         #expect(await post(cookie, booking: world.asha.bookingPublicID, bytes: Self.png, origin: "https://evil.example").status == 403)
     }
+
+    @Test func theUploadAndTheListMatchTheContractAndStateTheLimits() async throws {
+        defer { try? FileManager.default.removeItem(atPath: storeDirectory) }
+        let spec = URL(fileURLWithPath: TestDatabase.migrationsDirectory).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/portal-api.yaml").path
+        let schemas = try OpenAPISchemas(yaml: String(contentsOfFile: spec, encoding: .utf8))
+        let cookie = try await world.signIn(world.asha)
+        let created = await post(cookie, booking: world.asha.bookingPublicID, bytes: Self.png)
+        #expect(created.status == 201)
+        #expect(schemas.problems(try json(created), schema: "Upload") == [])
+        #expect(try json(created)["booking"] as? String == world.asha.bookingPublicID)
+        let list = try json(try await world.get("/api/portal/uploads", cookie: cookie))
+        #expect(schemas.problems(list, schema: "UploadList") == [])
+        let limits = list["limits"] as! [String: Any]
+        #expect(limits["max_file_bytes"] as? Int == ClientUploadRules.maxFileBytes)
+        #expect(limits["max_booking_files"] as? Int == ClientUploadRules.maxBookingFiles)
+        #expect((limits["types"] as? [String])?.contains("application/pdf") == true)
+    }
+
+    @Test func aBrowserFormPostFromTheSitesOwnHostIsRedirectedToThePortal() async throws {
+        defer { try? FileManager.default.removeItem(atPath: storeDirectory) }
+        let cookie = try await world.signIn(world.asha)
+        // nginx behind Debian's fastcgi_params passes Host without the port; the origin's host name decides
+        for (host, origin, status) in [("portal.example:8080", "http://portal.example:8080", 303), ("portal.example", "http://portal.example:8080", 303),
+                                       ("portal.example:8080", "http://portal.example:9090", 403), ("portal.example", "https://evil.example", 403)] {
+            let b = "----roch\(UUID().uuidString)"
+            var body = Array("--\(b)\r\nContent-Disposition: form-data; name=\"booking\"\r\n\r\n\(world.asha.bookingPublicID)\r\n--\(b)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n".utf8)
+            body += Self.png + Array("\r\n--\(b)--\r\n".utf8)
+            let headers = Headers([("Accept", "text/html"), ("Content-Type", "multipart/form-data; boundary=\(b)"), ("Host", host), ("Origin", origin),
+                                   ("Cookie", "\(PortalAccess.cookieName)=\(cookie)")])
+            let r = await ErrorResponder.respond({ try await world.api.handle($0) }, to: Request(method: "POST", path: "/api/portal/uploads", headers: headers, body: body))
+            #expect(r.status == status, "\(host) \(origin)")
+            if status == 303 { #expect(r.headers["location"]?.hasPrefix("/portal/?uploaded=up_") == true) }
+        }
+        #expect(try world.sql("SELECT count(*) AS v FROM client_uploads") as Int64 == 2)
+    }
 }
 
 /// UPLOAD_SCAN_COMMAND with a tiny shell script as the scanner: it refuses files holding "EICAR".

@@ -123,6 +123,7 @@ http {{
       fastcgi_read_timeout 1h;
     }}
     location /api/portal/ {{
+      client_max_body_size 10551296;  # the portal's own limit, as deploy/functions.txt gives it
       include /etc/nginx/fastcgi_params;
       fastcgi_split_path_info ^(/api/portal)(/.*)$;
       fastcgi_param PATH_INFO $fastcgi_path_info;
@@ -144,7 +145,8 @@ class Stack:
         self.ports = {}
         self.procs = {}
         self.env.update({"RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                         "BUSINESS_GSTIN": "27AAPFR1234K1Z5", "VENDOR_LINK_SECRET": vendor_support.SECRET})
+                         "BUSINESS_GSTIN": "27AAPFR1234K1Z5", "VENDOR_LINK_SECRET": vendor_support.SECRET,
+                         "DOCUMENTS_URL": f"file://{self.workdir / 'documents'}"})
         for name in ("portal", "portal-events", "razorpay-webhook", "vendor"):
             # port 0: the responder binds a port the OS picks and logs it
             log = self.workdir / f"{name}.log"

@@ -250,6 +250,94 @@
     });
   }
 
+  // ---- the client's uploads: a plain multipart form (it also works as a form post: the function
+  // answers it with a redirect to /portal/?uploaded=<id>), sent with fetch here so a refusal shows on
+  // the field and the page keeps its live stream. The limits come from the server (ClientUploadRules).
+
+  var uploadLimits = null;
+  function size(bytes) {
+    return bytes < 1048576 ? Math.max(1, Math.round(bytes / 1024)) + " KB" : (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MB";
+  }
+
+  function renderUploads(body) {
+    var list = $("uploads");
+    clear(list);
+    uploadLimits = body.limits;
+    var mine = body.uploads.filter(function (u) { return u.booking === state.bookingId; });
+    if (!mine.length) list.appendChild(el("li", { "class": "portal-empty" }, "Nothing uploaded yet."));
+    mine.forEach(function (u) {
+      var li = el("li");
+      li.appendChild(el("a", { href: u.url }, u.name));
+      li.appendChild(el("span", { "class": "small" }, size(u.size_bytes) + ", " + u.uploaded_on));
+      list.appendChild(li);
+    });
+    var l = body.limits;
+    $("upload-help").textContent = "JPEG, PNG, WebP or HEIC photos and PDF documents, up to " + size(l.max_file_bytes) +
+      " each; up to " + l.max_booking_files + " files (" + size(l.max_booking_bytes) + ") per booking.";
+    var uploaded = params.get("uploaded");
+    var done = uploaded && body.uploads.filter(function (u) { return u.id === uploaded; })[0];
+    if (done) { uploadNotice("Uploaded " + done.name + ". Your coordinator can see it now."); params.delete("uploaded"); }
+  }
+
+  function loadUploads() {
+    return api("/api/portal/uploads").then(renderUploads).catch(function (e) { if (e.signedOut) showSignIn("revoked"); });
+  }
+
+  function uploadNotice(message) {
+    $("upload-notice").textContent = message;
+    show("upload-notice", !!message);
+  }
+
+  function uploadError(message) {
+    var error = $("upload-error"), input = $("upload-file");
+    error.textContent = message;
+    error.hidden = !message;
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", "upload-error upload-help");
+      input.focus();
+    } else {
+      input.removeAttribute("aria-invalid");
+      input.setAttribute("aria-describedby", "upload-help");
+    }
+  }
+
+  $("upload-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = this, input = $("upload-file"), file = input.files && input.files[0];
+    uploadNotice("");
+    if (!file) { uploadError("Choose a photo or document to upload."); return; }
+    if (uploadLimits && file.size > uploadLimits.max_file_bytes) {
+      uploadError("The file is larger than " + size(uploadLimits.max_file_bytes) + ". Send a smaller photo (or a PDF under " + size(uploadLimits.max_file_bytes) + ").");
+      return;
+    }
+    uploadError("");
+    $("upload-booking").value = state.bookingId;
+    var button = $("upload-submit");
+    button.disabled = true;
+    button.textContent = "Uploading\u2026";
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body }; });
+      }).then(function (res) {
+        if (res.status === 401) { showSignIn("revoked"); return null; }
+        if (res.status !== 201) {
+          var e = res.body.error || {};
+          uploadError((e.fields && e.fields.file) || e.message ||
+            (res.status === 413 ? "The file is too large to upload." : "The upload did not go through. Try again in a moment."));
+          return null;
+        }
+        form.reset();
+        uploadNotice("Uploaded " + res.body.name + ". Your coordinator can see it now.");
+        return loadUploads();
+      }).catch(function () {
+        uploadError("The upload did not go through: check your connection and try again.");
+      }).then(function () {
+        button.disabled = false;
+        button.textContent = "Upload";
+      });
+  });
+
   function renderDetail(list, detail) {
     renderHeader(list, detail);
     renderTimeline(detail.timeline);
@@ -405,11 +493,13 @@
       if (!list.bookings.length) { showSignIn(); return null; }
       var chosen = list.bookings.filter(function (b) { return b.id === preferred; })[0] || list.bookings[0];
       state.bookingId = chosen.id;
+      $("upload-booking").value = chosen.id;
       return api("/api/portal/bookings/" + encodeURIComponent(chosen.id)).then(function (detail) {
         show("portal-loading", false);
         show("portal-signin", false);
         show("portal-app", true);
         renderDetail(list, detail);
+        loadUploads();
         showPaymentPending();
         startLive();
       });
