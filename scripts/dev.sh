@@ -45,18 +45,24 @@ if [ -x "$bin/roch-fakes" ]; then
     start_fake whatsapp whatsapp --port 0 --token "$WHATSAPP_ACCESS_TOKEN" --phone-number-id "$WHATSAPP_PHONE_NUMBER_ID" \
       --app-secret "$WHATSAPP_APP_SECRET" --webhook-url "http://127.0.0.1:$port/api/whatsapp-webhook" --auto-statuses sent,delivered --catalogue-templates --pair-window 0
     export WHATSAPP_API_BASE="http://127.0.0.1:$fake_port/v21.0"
-    echo "Fake WhatsApp: http://127.0.0.1:$fake_port/__fake/messages"
+    export DEV_FAKE_WHATSAPP_URL="http://127.0.0.1:$fake_port"
   fi
   if [ -z "${SMTP_URL:-}" ]; then
-    start_fake smtp smtp --port 0 --no-starttls
+    # STARTTLS as in production (smtp:// requires it): the sink's own CA is trusted through SMTP_CA_FILE
+    start_fake smtp smtp --port 0
+    for _ in $(seq 1 50); do [ "$(wc -l <"$fakes_dir/smtp.out")" -ge 3 ] && break; sleep 0.1; done  # port, control, ca-file
     export SMTP_URL="smtp://127.0.0.1:$fake_port" MAIL_FROM=${MAIL_FROM:-hello@rochevents.test}
-    echo "Fake SMTP: $SMTP_URL (control port: $(sed -n 2p "$fakes_dir/smtp.out" | cut -d' ' -f2))"
+    export SMTP_CA_FILE="$(sed -n 3p "$fakes_dir/smtp.out" | cut -d' ' -f2-)"
+    export DEV_FAKE_SMTP_URL="http://127.0.0.1:$(sed -n 2p "$fakes_dir/smtp.out" | cut -d' ' -f2)"
   fi
 fi
 
 if has build; then "$bin/roch" build --watch & pids+=($!); fi
 if has worker; then "$bin/roch" worker & pids+=($!); fi
 echo "Roch Events dev server: http://127.0.0.1:$port  (database: $DATABASE_URL)"
+if [ -n "${DEV_FAKE_WHATSAPP_URL:-}${DEV_FAKE_SMTP_URL:-}" ]; then
+  echo "Dev inbox (every WhatsApp message and email the fakes received): http://127.0.0.1:$port/dev/inbox"
+fi
 # The demo client's portal (roch seed's wedding): a fresh magic link on every start.
 if link=$(SITE_URL="http://127.0.0.1:$port" "$bin/roch" portal-link --phone +919876500001 2>/dev/null); then
   echo "Demo client portal (Ananya Rao's wedding): $link"

@@ -41,6 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
         config.port = port ?? ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 8080
         config.publicDirectory = publicDirectory
         config.liveReload = liveReload
+        let inbox = DevInboxPage()
+        config.devPages[DevInboxPage.path] = { request in try await inbox.handle(request) }
         if inProcess {
             let handlers = FunctionHandlers()
             config.functions = .inProcess { name in try await handlers.handler(for: name) }

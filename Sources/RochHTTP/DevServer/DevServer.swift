@@ -20,6 +20,8 @@ public enum DevServer {
         public var functions: Functions = .cgi(directory: ".build/debug")
         public var liveReload = false
         public var bodyLimit = BodyLimit.defaultBytes
+        /// Pages only the dev server has, by exact path (`/dev/inbox`): never part of a deployed function.
+        public var devPages: [String: Handler] = [:]
         public init() {}
     }
 
@@ -43,6 +45,9 @@ public enum DevServer {
         var request = request
         if configuration.liveReload && request.path == reloadPath {
             return LiveReload.stream(watching: configuration.publicDirectory)
+        }
+        if let page = configuration.devPages[request.path] {
+            return await ErrorResponder.respond(page, to: request)
         }
         if let route = route(request.path) {
             request.pathInfo = route.pathInfo
