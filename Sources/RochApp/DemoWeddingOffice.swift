@@ -25,7 +25,8 @@ extension DemoWedding {
             c, bookingID: bookingID, publicID: PublicID.make(), total: total, gstRateBP: GST.standardRateBasisPoints,
             plan: try JSONB(encoding: plan), createdBy: nil, milestones: milestones)
         try c.execute("""
-            UPDATE proposals SET status = 'accepted', accepted_at = now(), summary = 'Sangeet and wedding, 350 guests' WHERE id = $1
+            UPDATE proposals SET status = 'accepted', sent_at = now() - interval '2 days', accepted_at = now(),
+                                 summary = 'Sangeet and wedding, 350 guests' WHERE id = $1
             """, proposal)
         try TeamRepository.audit(c, actor: "demo", action: "proposal.created", entity: "booking", entityID: publicID,
                                  details: ["total_paise": String(total.paise)])

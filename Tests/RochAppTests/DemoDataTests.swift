@@ -40,4 +40,45 @@ import Testing
         let payables = try VendorPayables.summary(c, today: IST.day(of: Date()))
         #expect(payables.totalOutstanding == Money(rupees: 450_000 + 380_000 + 220_000 + 90_000 + 150_000 + 75_000 - 150_000))
     }
+
+    /// The story `make dev` tells must hold together: what the client's timeline says was paid is
+    /// what the payment desk shows, every payment has its receipt, the balance is still due before the
+    /// event, the proposal was sent before it was accepted, and the team has work in progress.
+    @Test func theDemoWeddingTellsOneCoherentStory() throws {
+        let c = try Connection(url: try TestDatabase.makeMigrated())
+        _ = try DemoData.load(into: c)
+        let booking = try c.query("SELECT id, state, event_date::text AS day FROM bookings").first!
+        let bookingID: Int64 = try booking.decode("id")
+        let eventDay = CalendarDay(try booking.decode("day", as: String.self))!
+        #expect(try booking.decode("state") as String == BookingState.activePreparation.rawValue)
+
+        let proposal = try c.query("SELECT status, total_paise, sent_at <= accepted_at AS in_order FROM proposals WHERE booking_id = $1", bookingID)
+        #expect(proposal.count == 1)
+        #expect(try proposal[0].decode("status") as String == "accepted")
+        #expect(try proposal[0].decode("in_order") as Bool)
+
+        let milestones = try PaymentMilestoneRepository.forBooking(c, bookingID: bookingID)
+        #expect(milestones.reduce(Money.zero) { $0 + $1.amount }.paise == (try proposal[0].decode("total_paise") as Int64))
+        let paid = milestones.filter { $0.status == .paid }
+        let due = milestones.filter { $0.status != .paid }
+        #expect(paid.map(\.isDeposit) == [true])
+        #expect(!due.isEmpty && due.allSatisfy { $0.dueOn < eventDay })
+
+        // the client's timeline names exactly the amounts the ledger counted, each with a receipt
+        let counted: [Int64] = try c.query("SELECT amount_paise FROM payments WHERE counted_at IS NOT NULL ORDER BY id").map { try $0.decode("amount_paise") }
+        #expect(counted == paid.map(\.amount.paise))
+        let told: [String] = try c.query("SELECT title FROM portal_events WHERE booking_id = $1 AND kind = 'payment' ORDER BY id", bookingID)
+            .map { try $0.decode("title") }
+        #expect(told == paid.map { "Payment received: \($0.amount.inr)" })
+        let receipts: Int64 = try c.query("SELECT count(*) AS n FROM invoices WHERE payment_id IS NOT NULL AND booking_id = $1", bookingID).first!.decode("n")
+        #expect(receipts == Int64(counted.count))
+        // the timeline's steps follow the lifecycle as far as the booking's state, in order
+        let steps: [String] = try c.query("SELECT title FROM portal_events WHERE booking_id = $1 AND kind = 'status' ORDER BY id", bookingID)
+            .map { try $0.decode("title") }
+        #expect(steps.last == "Preparation has started" && steps.contains("Deposit received"))
+
+        let tasks = try c.query("SELECT count(*) FILTER (WHERE done_at IS NULL) AS open, count(*) FILTER (WHERE done_at IS NOT NULL) AS done FROM tasks WHERE booking_id = $1", bookingID).first!
+        #expect(try tasks.decode("open") as Int64 >= 1)
+        #expect(try tasks.decode("done") as Int64 >= 1)
+    }
 }
