@@ -9,7 +9,7 @@ import RochStore
 extension AdminApp {
     /// How many rows each list shows on the home page; every row is a link away
     /// (/admin/dashboard/<panel>, `DashboardListPanel`), so the first paint stays small.
-    static let dashboardListLimit = 10
+    public static let dashboardListLimit = 10
 
     static let dashboardNotices = [
         "reminder-sent": "The reminder is queued: the client gets it with the payment link within a minute.",

@@ -99,7 +99,7 @@ import Testing
         let full = await w.get("/admin/dashboard/attention", owner)
         #expect(full.status == 200 && full.text.contains("<h1>Everything that needs attention"))
         #expect(full.text.components(separatedBy: "class=\"admin-list-item dash-failed\"").count - 1 == listed)
-        #expect(full.text.contains("undeliverable 1<") && !full.text.contains("And 3 more"))
+        #expect(full.text.contains("undeliverable 1 · 8 attempt(s)") && !full.text.contains("And 3 more"))
         // a retry from the full page comes back to it
         #expect(full.text.contains("name=\"back\" value=\"/admin/dashboard/attention\""))
         for panel in ["payments", "agenda", "vendors"] {
