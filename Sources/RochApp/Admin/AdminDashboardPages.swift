@@ -7,8 +7,9 @@ import RochStore
 /// (`DashboardQueries.load`) and rendered on the server; the charts are SVG with the same
 /// figures in a table and as CSV.
 extension AdminApp {
-    /// How many rows a long panel shows on the home page (the full lists are a link away).
-    static let dashboardListLimit = 40
+    /// How many rows each list shows on the home page; every row is a link away
+    /// (/admin/dashboard/<panel>, `DashboardListPanel`), so the first paint stays small.
+    public static let dashboardListLimit = 10
 
     static let dashboardNotices = [
         "reminder-sent": "The reminder is queued: the client gets it with the payment link within a minute.",
@@ -30,13 +31,15 @@ extension AdminApp {
     }
 
     /// The template's values: what each panel shows, what this role may do from it.
-    static func dashboardValues(_ d: Dashboard, role: StaffRole, staffID: Int64, notice: String?) -> [String: Any] {
+    /// `limit` rows per list (`dashboardListLimit` on the home page, every row on a panel's full page).
+    static func dashboardValues(_ d: Dashboard, role: StaffRole, staffID: Int64, notice: String?, limit: Int = dashboardListLimit) -> [String: Any] {
         let isOwner = role == .owner
         let mayRemind = StaffPermissions.decide(role: role, staffID: staffID, action: .moneyActions).isAllowed
             || StaffPermissions.scope(role, .actOnBooking) != .none
         let mayRetry = StaffPermissions.scope(role, .actOnBooking) != .none
         let a = d.needsAttention
-        let limit = Self.dashboardListLimit
+        /// How many rows of a list of `count` are not shown (nil when none).
+        func more(_ count: Int) -> Any { count > limit ? count - limit : nil as Int? as Any }
 
         let attention: [String: Any] = [
             "isEmpty": a.isEmpty,
@@ -44,15 +47,17 @@ extension AdminApp {
                 ["booking": Self.bookingValues(e.booking), "phone": e.clientPhone, "hours": e.hoursWaiting] as [String: Any]
             },
             "overdue": a.overduePayments.prefix(limit).map { paymentValues($0, mayRemind: mayRemind) },
-            "overdueMore": a.overduePayments.count > limit ? a.overduePayments.count - limit : nil as Int? as Any,
-            "flagged": a.flaggedPayments.map { f in
+            "enquiriesMore": more(a.uncalledEnquiries.count), "overdueMore": more(a.overduePayments.count),
+            "flaggedMore": more(a.flaggedPayments.count), "blockedMore": more(a.blockedVendors.count),
+            "failedMore": more(a.failedMessagesTotal), "tasksMore": more(a.overdueTasksTotal), "startTimesMore": more(a.missingStartTimes.count),
+            "flagged": a.flaggedPayments.prefix(limit).map { f in
                 ["booking": Self.bookingValues(f.booking), "label": f.label, "flag": f.flag, "amount": f.amount.inr, "paid": f.paid.inr] as [String: Any]
             },
-            "blocked": a.blockedVendors.map { v in
+            "blocked": a.blockedVendors.prefix(limit).map { v in
                 ["booking": Self.bookingValues(v.booking), "days": Self.daysText(v.daysToEvent), "role": v.blocked.role, "vendor": v.blocked.vendorName,
                  "reason": v.blocked.reason, "rootCause": v.blocked.rootCauseReason] as [String: Any]
             },
-            "failed": a.failedMessages.map { m in
+            "failed": a.failedMessages.prefix(limit).map { m in
                 ["id": String(m.id), "booking": m.booking.map(Self.bookingValues) as Any, "moment": Self.momentLabel(m.moment),
                  "channel": Self.channelLabel(m.channel), "recipient": m.recipientName ?? m.recipientRole,
                  "address": m.address.map { isOwner ? $0 : ContactMask.address($0) } as Any,
@@ -60,7 +65,7 @@ extension AdminApp {
                  "mayRetry": mayRetry] as [String: Any]
             },
             "failedTotal": a.failedMessagesTotal,
-            "tasks": a.overdueTasks.map { t in
+            "tasks": a.overdueTasks.prefix(limit).map { t in
                 ["booking": Self.bookingValues(t.booking), "title": t.title, "assignee": t.assigneeName ?? t.assigneeRole,
                  "overdue": Self.hoursText(t.hoursOverdue)] as [String: Any]
             },
@@ -68,7 +73,7 @@ extension AdminApp {
             "has": ["enquiries": !a.uncalledEnquiries.isEmpty, "overdue": !a.overduePayments.isEmpty, "flagged": !a.flaggedPayments.isEmpty,
                     "blocked": !a.blockedVendors.isEmpty, "failed": !a.failedMessages.isEmpty, "tasks": !a.overdueTasks.isEmpty,
                     "startTimes": !a.missingStartTimes.isEmpty],
-            "startTimes": a.missingStartTimes.map { s in
+            "startTimes": a.missingStartTimes.prefix(limit).map { s in
                 ["booking": Self.bookingValues(s.booking), "days": Self.daysText(s.daysToEvent), "coordinator": s.coordinatorName ?? "no coordinator"] as [String: Any]
             },
         ]
@@ -79,19 +84,19 @@ extension AdminApp {
             "attention": attention,
             "agenda": d.upcoming.prefix(limit).map(Self.eventValues),
             "agendaCount": d.upcoming.count,
-            "agendaMore": d.upcoming.count > limit ? d.upcoming.count - limit : nil as Int? as Any,
+            "agendaMore": more(d.upcoming.count),
             "calendarMonth": CalendarMonth(containing: d.today).description,
             "calendarCount": d.calendar.count,
             "outstanding": d.outstanding.prefix(limit).map { paymentValues($0, mayRemind: mayRemind) },
             "outstandingCount": d.outstanding.count, "outstandingTotal": outstandingTotal.inr,
-            "outstandingMore": d.outstanding.count > limit ? d.outstanding.count - limit : nil as Int? as Any,
+            "outstandingMore": more(d.outstanding.count),
             "revenueMonths": DashboardReport.revenueMonths(d.revenue).pageValues(id: "revenue-months"),
             "revenueQuarters": DashboardReport.revenueQuarters(d.revenue).pageValues(id: "revenue-quarters"),
             "cashFlow": DashboardReport.cashFlow(d.cashFlow).pageValues(id: "cash-flow"),
             "cashOverdue": ["fromClients": d.cashFlow.overdueFromClients.inr, "toVendors": d.cashFlow.overdueToVendors.inr],
             "vendors": d.vendorStatus.prefix(limit).map(Self.vendorStatusValues),
             "vendorsCount": d.vendorStatus.count,
-            "vendorsMore": d.vendorStatus.count > limit ? d.vendorStatus.count - limit : nil as Int? as Any,
+            "vendorsMore": more(d.vendorStatus.count),
             "messages": d.notifications.entries.prefix(10).map { messageValues($0, isOwner: isOwner, mayRetry: mayRetry) },
             "messageFilter": messageFilterValues(NotificationLogFilter()),
             "back": "/admin/",

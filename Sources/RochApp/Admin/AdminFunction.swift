@@ -131,6 +131,7 @@ public struct AdminApp: Sendable {
         case .calendarFeed(let secret): return try await calendarFeed(secret, request: request, now: now)
         case .messages: return try await messagesPage(request, session: session!)
         case .dashboardCSV(let name): return try await dashboardCSV(name, session: session!, now: now)
+        case .dashboardList(let panel): return try await dashboardList(panel, request: request, session: session!, now: now)
         case .remind(let milestone): return try await remind(milestone, request: request, session: session!, now: now)
         case .retryMessage(let id): return try await retryMessage(id, request: request, session: session!)
         case .dashboardEvents: return dashboardEvents(request, session: session!)
@@ -224,7 +225,7 @@ public struct AdminApp: Sendable {
 enum AdminRoute: Equatable {
     case login, twoFactor, twoFactorSetup, setPassword, signOut, signOutEverywhere
     case home, bookings, booking(String), audit, stylesheet
-    case calendar, messages, dashboardCSV(String), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript, exports, exportDownload
+    case calendar, messages, dashboardCSV(String), dashboardList(DashboardListPanel), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript, exports, exportDownload
     case bookingEvent(String), bookingDetails(String)
     case payments(String), paymentAction(String, PaymentDeskAction)
     case bookingDocuments(String), bookingDocument(String, String), documentExports, documentExport(FinancialYear)
@@ -265,6 +266,7 @@ enum AdminRoute: Equatable {
         case _ where parts.count == 2 && parts[0] == "calendar" && parts[1].hasSuffix(".ics"): self = .calendarFeed(String(parts[1].dropLast(4)))
         case ["messages"]: self = .messages
         case ["dashboard", "events"]: self = .dashboardEvents
+        case _ where parts.count == 2 && parts[0] == "dashboard" && DashboardListPanel(rawValue: parts[1]) != nil: self = .dashboardList(DashboardListPanel(rawValue: parts[1])!)
         case ["exports"]: self = .exports
         case ["exports", "download"]: self = .exportDownload
         case ["exports", "documents"]: self = .documentExports
@@ -340,7 +342,7 @@ enum AdminRoute: Equatable {
         case .signOut, .signOutEverywhere: .anySession
         case .twoFactor: .secondFactorStage
         case .twoFactorSetup: .enrolment
-        case .home, .tasks, .taskDone, .calendar, .messages, .remind, .retryMessage, .dashboardEvents: .staff(nil)
+        case .home, .tasks, .taskDone, .calendar, .messages, .remind, .retryMessage, .dashboardEvents, .dashboardList: .staff(nil)
         case .dashboardCSV: .staff(.viewBookings)
         case .bookings, .booking, .payments, .timeline, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
         case .bookingEvent, .bookingDetails, .proposal, .timelineAction: .staff(.actOnBooking)

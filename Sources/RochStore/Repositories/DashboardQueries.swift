@@ -101,13 +101,20 @@ public enum DashboardQueries {
 
     /// Failed for good on a booking still open (or on none): a completed or cancelled event's
     /// old failures stay in the log but need nobody now. A retry puts the row back in the queue.
+    /// The total and the newest ids come from the failed messages' index alone (it carries the
+    /// booking, migration 0031); only the rows listed are read from the table.
     public static func failedMessages(_ c: Connection, limit: Int = attentionLimit) throws -> (items: [FailedMessage], total: Int) {
         let rows = try c.query("""
+            WITH newest AS (
+                SELECT f.id, count(*) OVER () AS total FROM notifications f
+                WHERE f.status = 'failed'
+                  AND (f.booking_id IS NULL OR f.booking_id IN (SELECT id FROM bookings WHERE state NOT IN ('completed', 'cancelled')))
+                ORDER BY f.id DESC LIMIT $1)
             SELECT n.id, n.moment, n.channel, n.recipient_role, n.recipient_name, n.address, n.last_error, n.attempts, n.updated_at,
-                   \(bookingColumns), count(*) OVER () AS total
-            FROM notifications n LEFT JOIN bookings b ON b.id = n.booking_id LEFT JOIN clients cl ON cl.id = b.client_id
-            WHERE n.status = 'failed' AND (b.id IS NULL OR b.state NOT IN ('completed', 'cancelled'))
-            ORDER BY n.id DESC LIMIT $1
+                   \(bookingColumns), newest.total
+            FROM newest JOIN notifications n ON n.id = newest.id
+            LEFT JOIN bookings b ON b.id = n.booking_id LEFT JOIN clients cl ON cl.id = b.client_id
+            ORDER BY n.id DESC
             """, limit)
         let items = try rows.map { row in
             FailedMessage(id: try row.decode("id"), booking: try (row.decode("booking_id") as Int64?) == nil ? nil : booking(row),

@@ -81,4 +81,31 @@ import Testing
         #expect(retried.status == 303 && retried.headers["location"] == "/admin/messages?status=failed&notice=message-retried")
         #expect(try w.sync { c in try c.query("SELECT status FROM notifications WHERE id = $1", id).first!.decode("status") as String } == "queued")
     }
+
+    @Test func theHomePageShowsTheFirstRowsOfAListAndItsFullPageShowsEveryRow() async throws {
+        let w = try await AdminWorld()
+        let listed = AdminApp.dashboardListLimit + 3
+        _ = try w.sync { c in
+            try c.execute("""
+                INSERT INTO notifications (idempotency_key, moment, booking_id, recipient_role, recipient_name, channel, address, status, attempts, last_error)
+                SELECT 'admin-test-failed-' || i, 'payment_received', b.id, 'client', 'Asha', 'whatsapp', '+919876500001', 'failed', 8, 'undeliverable ' || i
+                FROM bookings b, generate_series(1, $2::int) i WHERE b.public_id = $1
+                """, w.bookingPublicID, listed)
+        }
+        let owner = try await w.signedIn("riya@rochevents.in")
+        let home = await w.get("/admin/", owner).text
+        #expect(home.components(separatedBy: "class=\"admin-list-item dash-failed\"").count - 1 == AdminApp.dashboardListLimit)
+        #expect(home.contains("Messages that failed (\(listed))") && home.contains("And 3 more: the newest 50 on <a href=\"/admin/dashboard/attention\">"))
+        let full = await w.get("/admin/dashboard/attention", owner)
+        #expect(full.status == 200 && full.text.contains("<h1>Everything that needs attention"))
+        #expect(full.text.components(separatedBy: "class=\"admin-list-item dash-failed\"").count - 1 == listed)
+        #expect(full.text.contains("undeliverable 1 · 8 attempt(s)") && !full.text.contains("And 3 more"))
+        // a retry from the full page comes back to it
+        #expect(full.text.contains("name=\"back\" value=\"/admin/dashboard/attention\""))
+        for panel in ["payments", "agenda", "vendors"] {
+            #expect(await w.get("/admin/dashboard/\(panel)", owner).status == 200)
+        }
+        #expect(await w.get("/admin/dashboard/everything", owner).status == 404)
+        #expect(await w.post("/admin/dashboard/payments", [("csrf", await w.csrf(owner))], owner).status == 405)
+    }
 }

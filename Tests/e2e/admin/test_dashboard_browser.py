@@ -321,6 +321,15 @@ def test_every_panel_is_populated_on_the_five_year_history(history_site, output_
         assert query(db, f"SELECT status FROM notifications WHERE id = {message_id}") == [["queued"]]
         assert not driver.find_elements(By.CSS_SELECTOR, f"#attention form[action='/admin/messages/{message_id}/retry']")
 
+        # each list shows its first rows on the dashboard and every row on its panel's own page
+        driver.get(base + "/admin/")
+        assert len(items(driver, "#payments .dash-payment")) == 10
+        driver.find_element(By.CSS_SELECTOR, "#payments a[href='/admin/dashboard/payments']").click()
+        WebDriverWait(driver, WAIT).until(lambda d: d.current_url.endswith("/admin/dashboard/payments"))
+        unpaid = int(panel(driver, "payments").find_element(By.CSS_SELECTOR, "p.small").text.split()[0])
+        assert unpaid > 10 and len(items(driver, "#payments .dash-payment")) == unpaid
+        check_accessibility(driver, "dashboard-payments-5y", problems)
+
         driver.get(base + "/admin/messages?status=failed&channel=whatsapp")
         rows = items(driver, ".dash-message")
         assert len(rows) == 50 and all("failed" in r.text and "WhatsApp" in r.text for r in rows)
