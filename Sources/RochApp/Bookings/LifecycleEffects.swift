@@ -16,9 +16,7 @@ struct LifecycleEffects {
             case .notify(let moment):
                 try notifier.notify(c, moment: moment, booking: booking, occurrence: occurrence, extra: extra)
             case .createTask(let task):
-                try TeamRepository.createTask(c, bookingID: booking.id, title: task.title, assigneeRole: task.assignee.rawValue,
-                                              assigneeID: task.assignee == .coordinator ? booking.coordinatorID : nil,
-                                              dueInHours: task.dueInHours)
+                try TaskAnnouncement(notifier: notifier).create(task, booking: booking, on: c)
             case .portalEntry(let entry):
                 try TimelineRepository.append(c, bookingID: booking.id, kind: "status", title: entry.title, body: entry.body,
                                               data: try JSONB(encoding: ["state": state.rawValue, "label": state.label]))
