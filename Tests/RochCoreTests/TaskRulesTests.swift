@@ -36,4 +36,13 @@ struct TaskRulesTests {
         #expect(TaskRules.assignees(assigneeID: nil, assigneeRole: "accounts", staff: [(1, .owner), (7, .coordinator)]) == [1])
         #expect(TaskRules.assignees(assigneeID: nil, assigneeRole: "catering", staff: staff) == [])
     }
+
+    @Test func aNewEnquirysCallTaskIsAskedForByTheEnquiryMessageItself() {
+        #expect(!TaskRules.announces(alongside: [.enquiryReceived]))
+        #expect(TaskRules.announces(alongside: [.discussionScheduled]))
+        #expect(TaskRules.announces(alongside: []))
+        // Every transition's tasks are announced: only the enquiry's creation notifies enquiry_received.
+        #expect(BookingLifecycle.creation.actions.contains { if case .notify(.enquiryReceived) = $0 { true } else { false } })
+        #expect(!BookingLifecycle.table.contains { t in t.actions.contains { if case .notify(.enquiryReceived) = $0 { true } else { false } } })
+    }
 }

@@ -9,10 +9,11 @@ struct TaskAnnouncement {
     let notifier: BookingNotifier
 
     @discardableResult
-    func create(_ task: TaskTemplate, booking: BookingRecord, on c: Connection) throws -> Int64 {
+    func create(_ task: TaskTemplate, booking: BookingRecord, announce: Bool = true, on c: Connection) throws -> Int64 {
         let assigneeID = task.assignee == .coordinator ? booking.coordinatorID : nil
         let id = try TeamRepository.createTask(c, bookingID: booking.id, title: task.title, assigneeRole: task.assignee.rawValue,
                                                assigneeID: assigneeID, dueInHours: task.dueInHours)
+        guard announce else { return id }
         let due: Date = try c.query("SELECT due_at FROM tasks WHERE id = $1", id).first!.decode("due_at")
         let team = try TeamRepository.active(c)
         let chosen = Set(TaskRules.assignees(assigneeID: assigneeID, assigneeRole: task.assignee.rawValue,

@@ -55,4 +55,11 @@ public enum TaskRules {
         let specialists = holders.filter { $0.role != .owner }
         return (specialists.isEmpty ? holders : specialists).map(\.id)
     }
+
+    /// A task is announced (`task_assigned`) unless its own step already asks for the work in a message
+    /// to the team: a new enquiry's `enquiry_received` says "call within 24 h", so its call task is
+    /// not announced a second time.
+    public static func announces(alongside moments: [NotificationMoment]) -> Bool {
+        !moments.contains(.enquiryReceived)
+    }
 }
