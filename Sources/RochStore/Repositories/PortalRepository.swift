@@ -81,7 +81,7 @@ public enum PortalRepository {
         try c.query("""
             SELECT public_id, total_paise, status, created_at,
                    EXISTS (SELECT 1 FROM proposals e WHERE e.booking_id = p.booking_id AND e.id < p.id
-                           AND e.status = 'superseded' AND e.sent_at IS NOT NULL) AS revised
+                           AND e.status = 'superseded' AND (e.sent_at IS NOT NULL OR e.accepted_at IS NOT NULL)) AS revised
             FROM proposals p WHERE booking_id = $1 AND status IN ('sent', 'accepted') ORDER BY id
             """, bookingID).map { row in
             PortalProposal(publicID: try row.decode("public_id"), totalPaise: try row.decode("total_paise"),

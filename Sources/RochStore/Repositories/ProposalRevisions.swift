@@ -51,7 +51,7 @@ public enum ProposalRevisions {
     /// True when the booking's client-visible proposal replaced an earlier one the client was sent.
     public static func isRevision(_ c: Connection, bookingID: Int64, proposalID: Int64) throws -> Bool {
         try c.query("""
-            SELECT EXISTS (SELECT 1 FROM proposals WHERE booking_id = $1 AND id < $2 AND status = 'superseded' AND sent_at IS NOT NULL) AS r
+            SELECT EXISTS (SELECT 1 FROM proposals WHERE booking_id = $1 AND id < $2 AND status = 'superseded' AND (sent_at IS NOT NULL OR accepted_at IS NOT NULL)) AS r
             """, bookingID, proposalID).first!.decode("r")
     }
 }
