@@ -36,7 +36,9 @@ struct ProposalRevisionPageTests {
     @Test func revisingAfterTheDepositKeepsItLockedReplacesTheBalanceAndTellsTheClient() async throws {
         let w = try await AdminWorld()
         let browser = try await w.signedIn("arjun@rochevents.in")
+        #expect(!(await w.get("/admin/bookings/\(w.bookingPublicID)", browser)).text.contains("Revise the proposal"))   // nothing sent yet
         try await sentAndDepositPaid(w, browser)
+        #expect(await w.get("/admin/bookings/\(w.bookingPublicID)", browser).text.contains("Revise the proposal and payment plan"))
         #expect(await w.get("/admin/bookings/\(w.bookingPublicID)/proposal", browser).text.contains("Milestone 1 (paid: locked, it cannot be changed)"))
         let before = try Self.strings(w, "SELECT count(*)::text AS v FROM notifications")
         // A bigger catering line; the balance split in two.

@@ -1,6 +1,6 @@
 """Revising a sent proposal (issue 16) in headless Chromium at phone width, through the staff pages only,
 on `roch seed --demo-sign-in`'s wedding (deposit paid, second instalment and balance due): the owner opens
-the proposal editor from the booking page, sees the paid deposit locked (read-only, said in words), is
+the proposal editor from the booking page's payments section, sees the paid deposit locked (read-only, said in words), is
 refused when the plan does not add up, then sends a revision with a bigger total whose second instalment
 and balance replace the old unpaid ones. The old proposal is kept (superseded), the deposit is carried over
 paid, the replaced milestones are cancelled, and the client's portal event stream (what the portal page
@@ -46,7 +46,7 @@ def test_the_owner_revises_the_wedding_proposal_after_the_deposit_and_the_client
         driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
         driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "next-h"))
-        driver.get(f"{base}/admin/bookings/{WEDDING}/proposal")
+        driver.find_element(By.LINK_TEXT, "Revise the proposal and payment plan").click()
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "edit-h"))
         assert driver.find_element(By.ID, "edit-h").text == "Revise the proposal"
         page = driver.page_source
