@@ -24,6 +24,7 @@ public struct StaffProposalRevision: Sendable {
     public func revise(_ c: Connection, bookingID: Int64, draft: ProposalDraft, seen: BookingState,
                        by actor: StaffActor, now: Date = Date()) throws -> String {
         try c.transaction { c in
+            try ProposalRevisions.lockMilestones(c, bookingID: bookingID)
             guard let booking = try BookingRepository.lock(c, id: bookingID) else { throw BookingNotFound() }
             guard booking.state == seen else {
                 throw Refused(status: 409, fields: ["form": "Nothing was saved: this booking is now \(booking.state.label), not \(seen.label) as your page showed."])

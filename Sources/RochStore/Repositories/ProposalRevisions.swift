@@ -5,6 +5,12 @@ import RochCore
 /// the revision is stored `sent`, paid milestones move to it unchanged, and the replaced unpaid
 /// ones are cancelled. The caller holds the booking's lock and decided `plan` with `ProposalRevision`.
 public enum ProposalRevisions {
+    /// Locks every milestone of the booking, in id order, before the caller locks the booking
+    /// (the payment webhook's lock order: milestone, then booking).
+    public static func lockMilestones(_ c: Connection, bookingID: Int64) throws {
+        _ = try c.query("SELECT id FROM payment_milestones WHERE booking_id = $1 ORDER BY id FOR UPDATE", bookingID)
+    }
+
     /// The current proposal's milestones as a revision needs them (locked for the transaction).
     public static func previous(_ c: Connection, proposalID: Int64) throws -> [ProposalRevision.Previous] {
         try c.query("""
