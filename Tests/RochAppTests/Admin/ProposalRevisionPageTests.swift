@@ -103,6 +103,9 @@ struct ProposalRevisionPageTests {
         // A stale page (the booking moved on) is refused too.
         let stale = await editor.post(w, browser, ProposalEditorTests.lines + Self.plan, seen: "proposal_sent", action: "revise")
         #expect(stale.status == 409)
+        // Once sent, a draft cannot replace it behind the client's back.
+        let draft = await editor.post(w, browser, ProposalEditorTests.lines + Self.plan, seen: "deposit_paid", action: "save")
+        #expect(draft.status == 409 && draft.text.contains("Send the revised proposal"))
         #expect(try snapshot() == before)
     }
 }
