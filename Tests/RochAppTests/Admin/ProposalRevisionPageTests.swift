@@ -108,4 +108,26 @@ struct ProposalRevisionPageTests {
         #expect(draft.status == 409 && draft.text.contains("Send the revised proposal"))
         #expect(try snapshot() == before)
     }
+
+    @Test func revisingBeforeTheDepositReplacesEveryMilestoneAndIssuesOnlyTheNewDepositsLink() async throws {
+        let w = try await AdminWorld()
+        let browser = try await w.signedIn("arjun@rochevents.in")
+        let r = await editor.post(w, browser, ProposalEditorTests.lines + Self.plan, action: "send")
+        #expect(r.status == 303, "\(r.text)")
+        let today = IST.day(of: w.clock.now).description
+        let revised: [(String, String)] = [("milestone.1.label", "Deposit"), ("milestone.1.amount", "1,00,000"), ("milestone.1.due_on", today),
+                                           ("milestone.2.label", "Balance"), ("milestone.2.amount", "6,66,000"), ("milestone.2.due_on", "2027-02-07")]
+        let again = await editor.post(w, browser, ProposalEditorTests.lines + revised, seen: "proposal_sent", action: "revise")
+        #expect(again.status == 303, "\(again.text)")
+        let plan = try Self.strings(w, """
+            SELECT p.status || ' #' || m.sequence || ' ' || m.amount_paise || ' ' || m.status || ' ' || m.due_rule AS v
+            FROM payment_milestones m JOIN proposals p ON p.id = m.proposal_id ORDER BY m.id
+            """)
+        #expect(plan == ["superseded #1 20000000 cancelled on_acceptance", "superseded #2 56600000 cancelled days_before_event:7",
+                         "sent #1 10000000 pending on_acceptance", "sent #2 66600000 pending days_before_event:7"])
+        #expect(try Self.strings(w, "SELECT payload->>'milestones' AS v FROM jobs WHERE kind = 'create_payment_link' ORDER BY id") == ["on_acceptance", "on_acceptance"])
+        #expect(try Self.strings(w, "SELECT state AS v FROM bookings") == ["proposal_sent"])
+        let entry = try Self.strings(w, "SELECT body AS v FROM portal_events ORDER BY id DESC LIMIT 1")
+        #expect(entry == ["The revised proposal's total is ₹7,66,000. It replaces the earlier proposal."])
+    }
 }
