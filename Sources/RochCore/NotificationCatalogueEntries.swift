@@ -27,6 +27,7 @@ public enum NotificationCatalogue {
         .vendorUnblocked: ["client_name", "event_date", "vendor_role", "vendor_name", "admin_link"],
         .vendorLinkSent: ["client_name", "event_date", "vendor_name", "vendor_role", "update_link", "link_expiry"],
         .vendorPaymentOverdue: ["client_name", "event_date", "vendor_name", "vendor_role", "amount", "due_date", "assignment_id", "admin_link"],
+        .taskAssigned: ["client_name", "event_type", "event_date", "task_title", "task_due", "admin_link"],
     ]
 
     private static let signature = "\n\nWarm regards,\nTeam Roch Events"
@@ -191,5 +192,9 @@ public enum NotificationCatalogue {
               "Vendor payment overdue: {{vendor_name}} ({{vendor_role}}) was to be paid {{amount}} by {{due_date}} for {{client_name}}'s event. Please ask accounts to pay or agree a new date: {{admin_link}}",
               subject: "Vendor payment overdue: {{vendor_name}}, {{amount}}",
               email: "{{vendor_name}} ({{vendor_role}}) was to be paid {{amount}} by {{due_date}} for {{client_name}}'s event on {{event_date}}, and it is still unpaid.\n\nPlease ask accounts to pay, or agree a new date with the vendor: {{admin_link}}"),
+        entry(.taskAssigned, .coordinator, whatsApp: ["task_title", "client_name", "event_date", "task_due", "admin_link"],
+              "New task for you: {{task_title}} ({{client_name}}, event on {{event_date}}). Due {{task_due}}: {{admin_link}}",
+              subject: "New task: {{task_title}} ({{client_name}})",
+              email: "A new task is yours: {{task_title}}.\n\nBooking: {{client_name}}'s {{event_type}} on {{event_date}}\nDue: {{task_due}}\n\nOpen the booking: {{admin_link}}\nMark it done from your tasks once it is finished."),
     ]
 }

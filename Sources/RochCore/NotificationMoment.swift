@@ -30,6 +30,9 @@ public enum NotificationMoment: String, Sendable, Codable, CaseIterable, Hashabl
     case vendorLinkSent = "vendor_link_sent"
     /// A payment Roch owes a vendor passed its due date unpaid: the booking's coordinator is told.
     case vendorPaymentOverdue = "vendor_payment_overdue"
+    /// The lifecycle created a task: its assignee (the booking's coordinator, or whoever holds the
+    /// task's role) is told at once.
+    case taskAssigned = "task_assigned"
 }
 
 /// Who receives a message for a moment.

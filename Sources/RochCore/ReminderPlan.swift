@@ -19,6 +19,12 @@ public struct ReminderPlan: Sendable, Equatable, Codable {
     ///   hours before a guessed time is wrong); instead `start_time_missing` asks the coordinator
     ///   (the team when there is none) to agree the time, 72 h before the assumed start (a day
     ///   before the 48 h reminder), still useful until 2 h before the assumed start.
+    /// A booking still to happen without an agreed start time is flagged to the team (the booking
+    /// page says so, and `start_time_missing` asks the coordinator before the 2 h reminder is due).
+    public static func needsStartTime(hasStartTime: Bool, state: BookingState) -> Bool {
+        !hasStartTime && !state.isFinal
+    }
+
     public static func make(eventDate: CalendarDay, startTime: TimeOfDay?, defaultStartTime: TimeOfDay,
                             unpaidMilestones: [ReminderMilestone]) -> ReminderPlan {
         if let startTime { return make(eventDate: eventDate, startTime: startTime, unpaidMilestones: unpaidMilestones) }

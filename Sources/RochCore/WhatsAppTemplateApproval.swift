@@ -43,6 +43,7 @@ public struct WhatsAppTemplateDefinition: Sendable, Equatable {
         "review_link": "https://rochevents.in/review", "link_expiry": "7 days", "failed_moment": "payment reminder",
         "failed_recipient": "client", "failure_reason": "the number is not on WhatsApp",
         "event_when": "Saturday, 20 February 2027 at 6:30 pm IST", "previous_when": "Sunday, 14 February 2027 at 7:00 pm IST",
+        "task_title": "Prepare proposal", "task_due": "Wednesday, 10 February 2027 at 11:00 am IST",
     ]
 }
 

@@ -18,11 +18,12 @@ struct NotificationCatalogueTests {
             .bookingCancelled: [.client, .team], .portalLinkRequested: [.client], .deliveryFailed: [.team],
             .paymentFailed: [.client], .startTimeMissing: [.coordinator], .eventRescheduled: [.client, .coordinator],
             .vendorUnblocked: [.coordinator], .vendorLinkSent: [.vendor], .vendorPaymentOverdue: [.coordinator],
+            .taskAssigned: [.coordinator],
         ]
         for moment in NotificationMoment.allCases {
             #expect(NotificationCatalogue.recipients(of: moment) == expected[moment], "\(moment)")
         }
-        #expect(NotificationMoment.allCases.count == 21)
+        #expect(NotificationMoment.allCases.count == 22)
     }
 
     @Test func everyTemplateRendersWithItsMomentsParametersAndLeavesNoPlaceholder() throws {

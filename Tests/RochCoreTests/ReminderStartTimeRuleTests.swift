@@ -66,4 +66,12 @@ struct ReminderStartTimeRuleTests {
         #expect(message.whatsAppParameters[3] == "a start time still to be confirmed")
         #expect(message.emailText.contains("Sunday, 14 February 2027 at a start time still to be confirmed, at Leela Palace"))
     }
+
+    @Test func aBookingStillToHappenWithoutAStartTimeIsFlagged() {
+        #expect(ReminderPlan.needsStartTime(hasStartTime: false, state: .depositPaid))
+        #expect(ReminderPlan.needsStartTime(hasStartTime: false, state: .enquiry))
+        #expect(!ReminderPlan.needsStartTime(hasStartTime: true, state: .depositPaid))
+        #expect(!ReminderPlan.needsStartTime(hasStartTime: false, state: .completed))
+        #expect(!ReminderPlan.needsStartTime(hasStartTime: false, state: .cancelled))
+    }
 }

@@ -13,6 +13,8 @@ struct BookingPageFlash {
     var form: String?
     var errors: [String: String] = [:]
     var values: [String: String] = [:]
+    /// `?open=details`: the event details form starts open (the start time flag links to it).
+    var openDetails = false
 }
 
 /// The booking page's lifecycle buttons: `POST /admin/bookings/<id>/event`.
@@ -99,7 +101,8 @@ extension AdminApp {
 extension AdminApp {
     /// After a successful action the page is reached by redirect with `?done=<what>`: say it was done.
     func bookingNotice(_ request: Request) -> BookingPageFlash {
-        guard let done = (try? request.query())?["done"] else { return BookingPageFlash() }
+        let query = try? request.query()
+        guard let done = query?["done"] else { return BookingPageFlash(openDetails: query?["open"] == "details") }
         if let event = BookingEvent(rawValue: done) { return BookingPageFlash(notice: "Done: \(event.label).") }
         if done == "details" { return BookingPageFlash(notice: "The event details are saved.") }
         return BookingPageFlash()

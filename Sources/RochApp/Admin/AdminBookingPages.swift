@@ -66,7 +66,9 @@ extension AdminApp {
         }
         let values: [String: Any] = [
             "lifecycle": lifecycleValues(d, hasProposal: hasProposal, session: session, flash: flash),
-            "details": detailsFormValues(d.booking, coordinators: coordinators, flash: flash), "detailsOpen": flash.form == "details",
+            "details": detailsFormValues(d.booking, coordinators: coordinators, flash: flash), "detailsOpen": flash.form == "details" || flash.openDetails,
+            "startTimeMissing": ReminderPlan.needsStartTime(hasStartTime: b.eventStartTime != nil, state: b.state),
+            "canRevise": hasProposal && ProposalRevision.refusal(state: b.state) == nil,
             "notice": flash.notice as Any, "alert": flash.alert as Any,
             "booking": [
                 "publicID": b.publicID, "stateLabel": b.state.label, "eventType": EventType(rawValue: b.eventType)?.label ?? b.eventType,

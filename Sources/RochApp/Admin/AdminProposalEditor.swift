@@ -12,7 +12,9 @@ extension AdminApp {
         }
         if let refused = try await refusal(booking, request, session: session) { return refused }
         guard request.method == "POST" else {
-            let notice = (try? request.query())?["saved"] != nil ? "The draft is saved. Check the preview, then send it." : nil
+            let query = try? request.query()
+            let notice = query?["saved"] != nil ? "The draft is saved. Check the preview, then send it."
+                : query?["revised"] != nil ? "The revised proposal is sent: the client sees it in the portal now." : nil
             return try await proposalPage(booking, session: session, notice: notice)
         }
         let form = try request.form()
@@ -27,6 +29,19 @@ extension AdminApp {
         case .failure(let errors):
             return try await proposalPage(booking, session: session, status: 422, alert: "The proposal needs another look: see the messages below.",
                                           typed: form, errors: errors.fields)
+        }
+        if form["action"] == "revise" {
+            do {
+                try await context.database.withConnection { c in
+                    try StaffProposalRevision(configuration: context.configuration)
+                        .revise(c, bookingID: booking.id, draft: draft, seen: seen, by: StaffActor(staffID: session.account.id, client: StaffClient(request)), now: clock())
+                }
+            } catch let refused as StaffProposalRevision.Refused {
+                let whole = refused.fields["form"]
+                return try await proposalPage(booking, session: session, status: refused.status,
+                                              alert: whole ?? "The revision needs another look: see the messages below.", typed: form, errors: refused.fields)
+            }
+            return Response.redirect(to: "/admin/bookings/\(publicID)/proposal?revised=1")
         }
         let send = form["action"] == "send"
         let service = StaffProposals(configuration: context.configuration)
@@ -79,13 +94,14 @@ extension AdminApp {
         }
         let event = (EventType(rawValue: b.eventType)?.label ?? b.eventType) + " on " + NotificationFormat.date(b.eventDate)
         let canSend = b.state == .discussion && b.coordinatorID != nil
+        let revising = ProposalRevision.refusal(state: b.state) == nil && current != nil
         return templates.response(AdminPage("proposal", title: "Proposal: \(b.publicID)", status: status, current: "bookings", values: [
             "booking": ["publicID": b.publicID, "event": event, "state": b.state.rawValue, "stateLabel": b.state.label, "eventDate": b.eventDate.description],
             "notice": notice as Any, "alert": alert as Any, "summary": cell("summary", stored?.summary ?? ""),
             "planError": errors["plan"] as Any, "linesError": errors["lines"] as Any,
             "lines": lines, "milestones": milestones,
             "preview": stored.map { ProposalView.html($0) } as Any, "previewStatus": current?.status as Any,
-            "editable": b.state == .enquiry || b.state == .discussion, "canSend": canSend,
+            "editable": b.state == .enquiry || b.state == .discussion || revising, "canSend": canSend, "revising": revising,
         ]), session: session)
     }
 

@@ -12,20 +12,28 @@ public struct BookingNotifier: Sendable {
 
     /// Queues `moment` for the booking. `extra` adds or overrides parameters (amounts, links, call time).
     /// `roles` narrows the catalogue's recipients (e.g. a "due soon" payment reminder goes to the client only).
+    /// `assignees` replaces the booking's coordinator as the coordinator-role recipient (a task's people;
+    /// none: the team hears instead).
     @discardableResult
     public func notify(_ c: Connection, moment: NotificationMoment, booking: BookingRecord, occurrence: String = "1",
                        extra: [String: String] = [:], dueAt: Date? = nil, staleAfter: Date? = nil,
-                       vendor: NotificationPlanner.Contact? = nil, roles: Set<RecipientRole>? = nil) throws -> Int {
+                       vendor: NotificationPlanner.Contact? = nil, roles: Set<RecipientRole>? = nil,
+                       assignees: [StaffMember]? = nil) throws -> Int {
         let client = try ClientRepository.find(c, id: booking.clientID)
         let coordinator = try booking.coordinatorID.flatMap { try TeamRepository.find(c, id: $0) }
-        let audience = NotificationPlanner.Audience(
+        var audience = NotificationPlanner.Audience(
             client: client.map { .init(name: $0.name, phone: $0.phone, email: $0.email, whatsAppConsent: $0.whatsAppConsent) },
-            coordinator: coordinator.map { .init(name: $0.name, phone: $0.phone, email: $0.email) },
-            team: try team(c), vendor: vendor)
+            coordinator: nil, team: try team(c), vendor: vendor)
         var parameters = standardParameters(booking: booking, client: client, coordinator: coordinator)
         parameters.merge(extra) { _, new in new }
-        let deliveries = NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
-            .filter { roles?.contains($0.role) ?? true }
+        let people: [StaffMember?] = assignees.map { $0.isEmpty ? [nil] : $0.map { Optional($0) } } ?? [coordinator]
+        var deliveries: [NotificationPlanner.Delivery] = []
+        var keys = Set<String>()
+        for person in people {
+            audience.coordinator = person.map { .init(name: $0.name, phone: $0.phone, email: $0.email) }
+            deliveries += NotificationPlanner.deliveries(for: moment, bookingID: booking.id, occurrence: occurrence, audience: audience)
+                .filter { (roles?.contains($0.role) ?? true) && keys.insert($0.idempotencyKey).inserted }
+        }
         // The client's copy carries a personal sign-in link (a magic link) wherever the wording links
         // to the portal: the row holds a reference, and the worker mints the link when it sends.
         var clientLink: PortalLinkReference?

@@ -11,14 +11,13 @@ struct LifecycleEffects {
                extra given: [String: String], on c: Connection) throws {
         // Actions may add parameters for the ones after them (the sent proposal's total and link).
         var extra = given
+        let moments = actions.compactMap { if case .notify(let m) = $0 { m } else { nil } }
         for action in actions {
             switch action {
             case .notify(let moment):
                 try notifier.notify(c, moment: moment, booking: booking, occurrence: occurrence, extra: extra)
             case .createTask(let task):
-                try TeamRepository.createTask(c, bookingID: booking.id, title: task.title, assigneeRole: task.assignee.rawValue,
-                                              assigneeID: task.assignee == .coordinator ? booking.coordinatorID : nil,
-                                              dueInHours: task.dueInHours)
+                try TaskAnnouncement(notifier: notifier).create(task, booking: booking, announce: TaskRules.announces(alongside: moments), on: c)
             case .portalEntry(let entry):
                 try TimelineRepository.append(c, bookingID: booking.id, kind: "status", title: entry.title, body: entry.body,
                                               data: try JSONB(encoding: ["state": state.rawValue, "label": state.label]))

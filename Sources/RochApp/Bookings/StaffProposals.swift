@@ -25,7 +25,7 @@ public struct StaffProposals: Sendable {
                 throw Locked(state: booking.state, message: "Nothing was saved: this booking is now \(booking.state.label), not \(seen.label) as your page showed.")
             }
             guard booking.state == .enquiry || booking.state == .discussion else {
-                throw Locked(state: booking.state, message: "This booking's proposal was sent (it is \(booking.state.label)); revising a sent proposal is not available here yet.")
+                throw Locked(state: booking.state, message: "This booking's proposal was sent (it is \(booking.state.label)); use \"Send the revised proposal\" to change it.")
             }
             let publicID = try ProposalDrafts.saveDraft(c, bookingID: booking.id, draft: draft, today: IST.day(of: now), eventDate: booking.eventDate,
                                                         createdBy: actor.staffID, makeID: PublicID.make)

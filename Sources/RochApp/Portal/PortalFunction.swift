@@ -160,10 +160,12 @@ public struct PortalAPI: Sendable {
             guard let b = try PortalRepository.booking(c, clientID: s.clientID, publicID: publicID),
                   let p = try ProposalDrafts.current(c, bookingID: b.id, publicID: proposal, clientVisibleOnly: true) else { throw Self.noSuchBooking }
             let event = EventType(rawValue: b.eventType)?.label ?? b.eventType
+            let revised = try ProposalRevisions.isRevision(c, bookingID: b.id, proposalID: p.id)
             return """
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>Proposal: \(htmlEscape(event)), \(htmlEscape(NotificationFormat.date(b.eventDate)))</title></head><body>
-                <h1>Your proposal</h1>
+                <h1>\(revised ? "Your revised proposal" : "Your proposal")</h1>
+                \(revised ? "<p><strong>This proposal was revised:</strong> it replaces the one we sent you earlier. Payments you have made are counted.</p>" : "")
                 <p>\(htmlEscape(event)) on \(htmlEscape(NotificationFormat.date(b.eventDate))) in \(htmlEscape(b.city))</p>
                 <p>Total (including GST): <strong>\(htmlEscape(p.total.inr))</strong></p>
                 \(ProposalView.html(p.draft))

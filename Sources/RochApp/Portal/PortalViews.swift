@@ -36,7 +36,7 @@ struct PortalViews: Sendable {
         let upcoming = PortalProgress.upcoming(state: b.state, eventDate: b.eventDate, eventTitle: eventTitle, items: items, today: today)
             .map { PortalUpcomingView(kind: $0.kind, title: $0.title, date: $0.date.description, dateLabel: NotificationFormat.date($0.date)) }
         var documents = proposals.map { p in
-            PortalDocumentView(kind: "proposal", title: "Proposal, \(Money(paise: p.totalPaise).inr)",
+            PortalDocumentView(kind: "proposal", title: (p.revised ? "Revised proposal, " : "Proposal, ") + Money(paise: p.totalPaise).inr,
                                url: "/api/portal/bookings/\(b.publicID)/proposals/\(p.publicID)")
         }
         // Issued PDFs (tax invoices, receipts, credit notes, proposals) first-hand; the HTML receipt

@@ -44,4 +44,22 @@ public enum TaskRules {
         isMine(assigneeID: assigneeID, assigneeRole: assigneeRole, staffID: staffID, role: role)
             || StaffPermissions.decide(role: role, staffID: staffID, action: .actOnBooking, on: .booking(coordinatorID: bookingCoordinatorID)).isAllowed
     }
+
+    /// Who is told about a new task (`task_assigned`): the person it names; otherwise the active team
+    /// members whose own role holds the task's role (an accounts task: the accounts staff), and the
+    /// owners only when nobody else holds it. Empty: nobody (the caller falls back to the team).
+    public static func assignees(assigneeID: Int64?, assigneeRole: String, staff: [(id: Int64, role: StaffRole)]) -> [Int64] {
+        if let assigneeID { return staff.contains { $0.id == assigneeID } ? [assigneeID] : [] }
+        guard let role = TeamRole(rawValue: assigneeRole) else { return [] }
+        let holders = staff.filter { taskRoles(of: $0.role).contains(role) }
+        let specialists = holders.filter { $0.role != .owner }
+        return (specialists.isEmpty ? holders : specialists).map(\.id)
+    }
+
+    /// A task is announced (`task_assigned`) unless its own step already asks for the work in a message
+    /// to the team: a new enquiry's `enquiry_received` says "call within 24 h", so its call task is
+    /// not announced a second time.
+    public static func announces(alongside moments: [NotificationMoment]) -> Bool {
+        !moments.contains(.enquiryReceived)
+    }
 }

@@ -16,6 +16,8 @@ public struct PortalProposal: Sendable, Equatable {
     public var totalPaise: Int64
     public var status: String
     public var createdAt: Date
+    /// It replaced a proposal the client had been sent (a revision).
+    public var revised = false
 }
 
 /// What the client portal reads. Every query is scoped by the signed-in client's id, so a booking
@@ -77,11 +79,13 @@ public enum PortalRepository {
 
     public static func proposals(_ c: Connection, bookingID: Int64) throws -> [PortalProposal] {
         try c.query("""
-            SELECT public_id, total_paise, status, created_at FROM proposals
-            WHERE booking_id = $1 AND status IN ('sent', 'accepted') ORDER BY id
+            SELECT public_id, total_paise, status, created_at,
+                   EXISTS (SELECT 1 FROM proposals e WHERE e.booking_id = p.booking_id AND e.id < p.id
+                           AND e.status = 'superseded' AND (e.sent_at IS NOT NULL OR e.accepted_at IS NOT NULL)) AS revised
+            FROM proposals p WHERE booking_id = $1 AND status IN ('sent', 'accepted') ORDER BY id
             """, bookingID).map { row in
             PortalProposal(publicID: try row.decode("public_id"), totalPaise: try row.decode("total_paise"),
-                           status: try row.decode("status"), createdAt: try row.decode("created_at"))
+                           status: try row.decode("status"), createdAt: try row.decode("created_at"), revised: try row.decode("revised"))
         }
     }
 

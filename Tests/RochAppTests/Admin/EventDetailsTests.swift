@@ -50,6 +50,22 @@ struct EventDetailsTests {
         #expect(try w.sync { c in try c.query("SELECT count(*)::int AS n FROM notifications").first!.decode("n", as: Int.self) } == 0)
     }
 
+    @Test func aBookingWithoutAStartTimeIsFlaggedWithALinkToTheForm() async throws {
+        let w = try await AdminWorld()
+        _ = try w.sync { c in try c.execute("UPDATE bookings SET state = 'deposit_paid', event_start_time = NULL WHERE public_id = $1", w.bookingPublicID) }
+        let owner = try await w.signedIn("riya@rochevents.in")
+        let page = await w.get("/admin/bookings/\(w.bookingPublicID)", owner)
+        #expect(page.text.contains("No start time yet."))
+        #expect(page.text.contains("href=\"/admin/bookings/\(w.bookingPublicID)?open=details#details-start_time\""))
+        #expect(!page.text.contains("<details open>"))
+        // The link opens the event details form with the start time field.
+        let form = await w.get("/admin/bookings/\(w.bookingPublicID)?open=details", owner)
+        #expect(form.text.contains("<details open>") && form.text.contains("id=\"details-start_time\""))
+        // Set: no flag.
+        #expect(await save(w, owner, ["start_time": "18:30"]).status == 303)
+        #expect(!(await w.get("/admin/bookings/\(w.bookingPublicID)", owner)).text.contains("No start time yet."))
+    }
+
     @Test func reschedulingMovesTheBalanceAndRemindersAndTellsClientAndCoordinator() async throws {
         let w = try await AdminWorld()
         try Self.confirmWithPlan(w)

@@ -68,8 +68,9 @@ struct ProposalEditorTests {
         #expect(try Self.count(w, "SELECT count(*) FROM jobs WHERE kind = 'create_payment_link'") == 1)
         let audit = try w.sync { c in try AuditLogQueries.search(c, AuditFilter(actor: "staff:\(w.coordinatorID)")).rows.map(\.action) }
         #expect(audit.contains("staff.proposal_saved"))
-        // Sent: the editor no longer offers to rewrite it.
-        #expect(await w.get("/admin/bookings/\(w.bookingPublicID)/proposal", browser).text.contains("This proposal has been sent"))
+        // Sent: the editor offers a revision instead of a draft.
+        let editor = await w.get("/admin/bookings/\(w.bookingPublicID)/proposal", browser).text
+        #expect(editor.contains("Revise the proposal") && editor.contains("value=\"revise\"") && !editor.contains("value=\"send\""))
     }
 
     @Test func badInputIsRefusedOnItsFieldAndWritesNothing() async throws {

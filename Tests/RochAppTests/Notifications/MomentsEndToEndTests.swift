@@ -112,6 +112,8 @@ final class InProcessHTTP: @unchecked Sendable {
                          vendor: .init(name: "Bloom & Petal", phone: "+919414000104", email: "orders@bloom.example"))
         try await notify(.vendorPaymentOverdue, ["vendor_role": "Florist", "vendor_name": "Bloom & Petal", "amount": "₹20,000",
                                                  "due_date": "Friday, 4 December 2026", "assignment_id": "7"])
+        // task_assigned needs no call here: the transitions above created the lifecycle's tasks, and each told its
+        // assignee (the coordinator), so the loop below finds its coordinator copies too (TaskAssignedTests for who).
         // booking_cancelled on a second booking
         let other = try await kit.booking(phone: "9123456780", name: "Kabir Shetty", email: "kabir@example.com")
         try await kit.sync { c in

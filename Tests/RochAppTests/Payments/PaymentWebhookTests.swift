@@ -173,6 +173,7 @@ import Testing
     @Test func theSameWebhookDeliveredFiftyTimesAtOnceTakesEffectOnce() async throws {
         let paid = try f.fake.pay(linkID: try f.currentLinkID())
         let notificationsBefore = try f.count("SELECT 1 FROM notifications")
+        let lastBefore = Int64(try f.strings("SELECT COALESCE(max(id), 0)::text AS v FROM notifications")[0])!
         let statuses = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<50 { group.addTask { await f.deliver(paid.deliveries[1]).status } }
             return await group.reduce(into: []) { $0.append($1) }
@@ -186,7 +187,10 @@ import Testing
         try await f.runQueuedDocumentJobs(again: true)   // a document job run twice issues nothing twice
         #expect(try f.strings("SELECT kind || ' ' || number AS v FROM documents WHERE kind <> 'proposal' ORDER BY id") == ["tax_invoice INV/\(fy)/0001", "receipt RE/\(fy)/0001"])
         let added = try f.count("SELECT 1 FROM notifications") - notificationsBefore
-        #expect(added == Int64(try f.outbox("payment_received").count + f.outbox("booking_confirmed").count))
+        // ... and the tasks confirming creates tell their assignees once (task_assigned).
+        let tasksTold = try f.strings("SELECT parameters->>'task_title' AS v FROM notifications WHERE moment = 'task_assigned' AND id > $1 ORDER BY id", lastBefore)
+        #expect(Set(tasksTold) == ["Book vendors", "Issue deposit invoice"])
+        #expect(added == Int64(try f.outbox("payment_received").count + f.outbox("booking_confirmed").count + tasksTold.count))
         #expect(try f.outbox("payment_received").count == 3)
         #expect(try f.count("SELECT 1 FROM webhook_deliveries WHERE event_id = $1", paid.deliveries[1].eventID) == 50)
         #expect(try f.count("SELECT 1 FROM webhook_deliveries WHERE event_id = $1 AND processed_at IS NOT NULL", paid.deliveries[1].eventID) == 1)

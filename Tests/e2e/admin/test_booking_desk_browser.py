@@ -86,6 +86,7 @@ def test_a_booking_goes_from_enquiry_to_a_sent_proposal_and_a_new_date(admin_sit
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "next-h"))
         page = driver.page_source
         assert "Schedule discussion: not yet" in page and "Assign a coordinator to the booking first." in page
+        assert "No start time yet." in page  # flagged, with a link to the event details form
         check_accessibility(driver, "booking-enquiry", problems)
         fits_a_phone(driver, "the booking page")
         shot(driver, output_dir, "desk-1-enquiry-360")
@@ -196,6 +197,7 @@ def test_a_booking_goes_from_enquiry_to_a_sent_proposal_and_a_new_date(admin_sit
                          f"WHERE p.booking_id = {b['id']} AND p.status = 'sent' AND m.label = 'Balance'") == [
             [(new_day - datetime.timedelta(days=7)).isoformat()]]
         assert "Event rescheduled" in driver.page_source
+        assert "No start time yet." not in driver.page_source
         check_accessibility(driver, "booking-rescheduled", problems)
         shot(driver, output_dir, "desk-8-rescheduled-360")
     finally:
