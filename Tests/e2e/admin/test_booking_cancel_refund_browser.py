@@ -8,6 +8,7 @@ balance. The owner then cancels it with a refund: the balance link is cancelled 
 worker, every queued reminder is cancelled, the refund and vendor-release tasks are created, and the
 client is told. A partial refund of the second instalment goes through Razorpay's refund API: pending
 (refund.created) until the bank settles it, then confirmed by the refund.processed webhook. Screenshots: test-output/admin/cancel-*.png."""
+import contextlib
 import datetime
 import json
 import os
@@ -29,36 +30,53 @@ WEDDING = "demo_wedding_ananya_rohan"
 KEY_ID, KEY_SECRET, WEBHOOK_SECRET = "rzp_test_cancel16", "cancel_key_secret", "cancel_webhook_secret"
 
 
-@pytest.fixture
-def desk(root, bin_dir, tmp_path, migrated_db):
-    """`roch serve` on the seeded demo, its Razorpay configuration pointing at the fake, whose webhooks
-    come back to the server's /api/razorpay-webhook (as `make dev` runs them)."""
-    site = tmp_path / "public"
-    site.mkdir()
-    (site / "index.html").write_text("<!doctype html><title>Roch Events</title>")
+@contextlib.contextmanager
+def razorpay_desk(root, bin_dir, database_url, site):
+    """`roch serve` on the seeded demo (`site`: the directory it serves), its Razorpay configuration
+    pointing at the fake, whose checkout page pays links and whose signed webhooks come back to the
+    server's /api/razorpay-webhook (as `make dev` runs them). Yields (base URL, environment, fake)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with FakeProcess(bin_dir, "razorpay", "--key-id", KEY_ID, "--key-secret", KEY_SECRET, "--webhook-secret", WEBHOOK_SECRET,
                      "--webhook-url", f"{base}/api/razorpay-webhook", "--checkout") as razorpay:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "SMTP_", "RAZORPAY_"))}
-        env.update({"DATABASE_URL": migrated_db, "SITE_URL": base, "ROCH_SCRYPT_LOG2_N": "12", "ROCH_ENV_FILE": "/nonexistent",
+        env.update({"DATABASE_URL": database_url, "SITE_URL": base, "ROCH_SCRYPT_LOG2_N": "12", "ROCH_ENV_FILE": "/nonexistent",
                     "RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                    "RAZORPAY_API_BASE": f"http://127.0.0.1:{razorpay.port}", "BUSINESS_GSTIN": "27AAPFR1234K1Z5"})
+                    "RAZORPAY_API_BASE": f"http://127.0.0.1:{razorpay.port}", "BUSINESS_GSTIN": "27AAPFR1234K1Z5",
+                    "PORTAL_SSE_HEARTBEAT_SECONDS": "2", "PORTAL_SSE_RETRY_MS": "500"})
         subprocess.run([str(bin_dir / "roch"), "seed", "--demo-sign-in"], cwd=root, env=env, check=True, capture_output=True, timeout=120)
         proc = subprocess.Popen([str(bin_dir / "roch"), "serve", "--in-process", "--port", str(port), "--dir", str(site)],
                                 cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + WAIT
-        while True:
-            try:
-                urllib.request.urlopen(base + "/admin/login", timeout=1)
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("roch serve never answered")
-                time.sleep(0.1)
-        yield base, env, razorpay
-        proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            deadline = time.time() + WAIT
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/admin/login", timeout=1)
+                    break
+                except OSError:
+                    if time.time() > deadline or proc.poll() is not None:
+                        raise RuntimeError("roch serve never answered")
+                    time.sleep(0.1)
+            yield base, env, razorpay
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def desk(root, bin_dir, tmp_path, migrated_db):
+    site = tmp_path / "public"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>Roch Events</title>")
+    with razorpay_desk(root, bin_dir, migrated_db, site) as running:
+        yield running
+
+
+def sign_in_owner(driver, base, path):
+    sign_in(driver, base, *OWNER, path=path)
+    WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
+    driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
+    driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
 
 
 def worker_once(root, bin_dir, env):
@@ -89,10 +107,10 @@ def live_link(db, milestone_id):
     return {"id": rows[0][0], "url": rows[0][1], "status": rows[0][2]} if rows else None
 
 
-def issue_link(driver, base, db, root, bin_dir, env, booking_id, label):
+def issue_link(driver, base, db, root, bin_dir, env, booking_id, label, booking_public_id=WEDDING):
     """The payments desk's "Issue a new link" for a milestone, then the worker creates it at Razorpay."""
     m = milestone(db, booking_id, label)
-    driver.get(f"{base}/admin/bookings/{WEDDING}/payments")
+    driver.get(f"{base}/admin/bookings/{booking_public_id}/payments")
     click(driver, f"form[action$='/payments/reissue-link'] input[value='{m['id']}'] ~ button")
     WebDriverWait(driver, WAIT).until(lambda d: "done=reissued" in d.current_url)
     worker_once(root, bin_dir, env)
@@ -109,10 +127,7 @@ def test_cancelling_after_the_deposit_with_a_partial_refund(desk, output_dir, ro
     problems = []
     driver = make_driver(360, 740, javascript=True)
     try:
-        sign_in(driver, base, *OWNER, path=f"/admin/bookings/{WEDDING}")
-        WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-        driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-        driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+        sign_in_owner(driver, base, f"/admin/bookings/{WEDDING}")
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "next-h"))
 
         # 1. A start time and a new date: the 48 h and 2 h reminders are planned.
