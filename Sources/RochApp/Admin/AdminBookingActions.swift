@@ -102,6 +102,7 @@ extension AdminApp {
         guard let done = (try? request.query())?["done"] else { return BookingPageFlash() }
         if let event = BookingEvent(rawValue: done) { return BookingPageFlash(notice: "Done: \(event.label).") }
         if done == "details" { return BookingPageFlash(notice: "The event details are saved.") }
+        if let notice = Self.clientNotices[done] { return BookingPageFlash(notice: notice) }
         return BookingPageFlash()
     }
 }

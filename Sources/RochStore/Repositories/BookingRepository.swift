@@ -91,6 +91,12 @@ public enum BookingRepository {
                                 whatsAppConsent: try row.decode("submitted_whatsapp_consent", as: Bool?.self) ?? false)
     }
 
+    /// How the booking reached Roch; nil for bookings made before migration 0033 recorded it.
+    public static func source(_ c: Connection, bookingID: Int64) throws -> BookingSource? {
+        try c.query("SELECT source FROM bookings WHERE id = $1", bookingID).first
+            .flatMap { try $0.decode("source", as: String?.self) }.flatMap(BookingSource.init(rawValue:))
+    }
+
     public static func find(_ c: Connection, idempotencyKey: String) throws -> BookingRecord? {
         try c.query("SELECT \(columns) FROM bookings WHERE idempotency_key = $1", idempotencyKey).first.map(record)
     }
