@@ -105,6 +105,7 @@ extension AdminApp {
         guard let done = query?["done"] else { return BookingPageFlash(openDetails: query?["open"] == "details") }
         if let event = BookingEvent(rawValue: done) { return BookingPageFlash(notice: "Done: \(event.label).") }
         if done == "details" { return BookingPageFlash(notice: "The event details are saved.") }
+        if let notice = Self.clientNotices[done] { return BookingPageFlash(notice: notice) }
         return BookingPageFlash()
     }
 }

@@ -43,6 +43,7 @@ extension AdminApp {
             "states": BookingState.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": search.states == [$0]] as [String: Any] },
             "coordinators": coordinators.map { ["id": String($0.id), "name": $0.name, "selected": search.coordinatorID == $0.id] as [String: Any] },
             "rows": rows, "hasRows": !rows.isEmpty, "summary": summary,
+            "canEnter": StaffPermissions.decide(role: session.role, staffID: session.account.id, action: .enterBooking).isAllowed,
             "problem": problems.isEmpty ? nil as String? as Any : problems.joined(separator: " "),
             "paging": page.pageCount > 1 ? ["page": page.page, "pageCount": page.pageCount,
                                             "previous": page.page > 1 ? link(page.page - 1) : nil as String? as Any,
@@ -51,20 +52,19 @@ extension AdminApp {
     }
 
     func booking(_ publicID: String, session: StaffSession, flash: BookingPageFlash = BookingPageFlash()) async throws -> Response {
-        guard let (d, hasProposal, coordinators) = try await context.database.withConnection({ c -> (BookingDossier, Bool, [(id: Int64, name: String)])? in
+        guard let (d, hasProposal, coordinators, source) = try await context.database.withConnection({ c -> (BookingDossier, Bool, [(id: Int64, name: String)], BookingSource?)? in
             guard let d = try BookingDossierQueries.load(c, publicID: publicID) else { return nil }
-            return (d, try BookingRepository.hasProposal(c, bookingID: d.booking.id), try StaffBookingQueries.coordinators(c))
+            return (d, try BookingRepository.hasProposal(c, bookingID: d.booking.id), try StaffBookingQueries.coordinators(c),
+                    try BookingRepository.source(c, bookingID: d.booking.id))
         }) else {
             return message(status: 404, heading: "No such booking", text: "No booking has the id \(publicID). Search for it on the bookings page.", session: session)
         }
         let b = d.booking
-        var submitted: [String] = []
-        if let s = d.submitted {
-            if let n = s.name { submitted.append("name \(n)") }
-            if let e = s.email { submitted.append("email \(e)") }
-            if let w = s.whatsAppConsent { submitted.append(w ? "WhatsApp yes" : "WhatsApp no") }
-        }
+        let canEditClient = StaffPermissions.decide(role: session.role, staffID: session.account.id, action: .editClient,
+                                                    on: .booking(coordinatorID: b.coordinatorID)).isAllowed
         let values: [String: Any] = [
+            "adoption": adoptionValues(d, canEdit: canEditClient) as Any, "canEditClient": canEditClient,
+            "source": source?.label as Any,
             "lifecycle": lifecycleValues(d, hasProposal: hasProposal, session: session, flash: flash),
             "details": detailsFormValues(d.booking, coordinators: coordinators, flash: flash), "detailsOpen": flash.form == "details" || flash.openDetails,
             "startTimeMissing": ReminderPlan.needsStartTime(hasStartTime: b.eventStartTime != nil, state: b.state),
@@ -82,7 +82,6 @@ extension AdminApp {
                 "name": d.client.name, "phone": d.client.phone, "email": d.client.email as Any,
                 "whatsApp": d.client.whatsAppConsent ? "Agreed to messages" : "Not agreed: email and calls only",
             ] as [String: Any],
-            "submitted": submitted.isEmpty ? nil as String? as Any : submitted.joined(separator: ", "),
             "history": d.history.map { h in
                 ["label": (h.from.map { "\($0.label) to " } ?? "Created as ") + h.to.label, "at": NotificationFormat.dateTime(h.at),
                  "actor": h.actor, "note": h.note as Any] as [String: Any]

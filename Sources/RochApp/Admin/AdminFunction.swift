@@ -142,6 +142,9 @@ public struct AdminApp: Sendable {
         case .booking(let publicID): return try await booking(publicID, session: session!, flash: bookingNotice(request))
         case .bookingEvent(let publicID): return try await bookingEvent(publicID, request, session: session!)
         case .bookingDetails(let publicID): return try await bookingDetails(publicID, request, session: session!)
+        case .clientDetails(let publicID): return try await clientDetails(publicID, request, session: session!)
+        case .clientAdopt(let publicID): return try await adoptSubmittedContact(publicID, request, session: session!)
+        case .newBooking: return try await newBooking(request, session: session!)
         case .payments(let publicID): return try await paymentsDesk(publicID, request: request, session: session!, now: now)
         case .paymentAction(let publicID, let action): return try await paymentAction(action, publicID, request: request, session: session!, now: now)
         case .proposal(let publicID): return try await proposalEditor(publicID, request, session: session!)
@@ -227,6 +230,7 @@ enum AdminRoute: Equatable {
     case home, bookings, booking(String), audit, stylesheet
     case calendar, messages, dashboardCSV(String), dashboardList(DashboardListPanel), remind(String), retryMessage(Int64), dashboardEvents, dashboardScript, exports, exportDownload
     case bookingEvent(String), bookingDetails(String)
+    case clientDetails(String), clientAdopt(String), newBooking
     case payments(String), paymentAction(String, PaymentDeskAction)
     case bookingDocuments(String), bookingDocument(String, String), documentExports, documentExport(FinancialYear)
     case proposal(String)
@@ -258,6 +262,7 @@ enum AdminRoute: Equatable {
         case ["sign-out"]: self = .signOut
         case ["sign-out-everywhere"]: self = .signOutEverywhere
         case ["bookings"]: self = .bookings
+        case ["bookings", "new"]: self = .newBooking
         case ["audit"]: self = .audit
         case ["tasks"]: self = .tasks
         case ["assets", "admin.css"]: self = .stylesheet
@@ -307,6 +312,8 @@ enum AdminRoute: Equatable {
         case []: return .booking(p[1])
         case ["event"]: return .bookingEvent(p[1])
         case ["details"]: return .bookingDetails(p[1])
+        case ["client"]: return .clientDetails(p[1])
+        case ["client", "adopt"]: return .clientAdopt(p[1])
         case ["proposal"]: return .proposal(p[1])
         case ["payments"]: return .payments(p[1])
         case ["timeline"]: return .timeline(p[1])
@@ -347,6 +354,8 @@ enum AdminRoute: Equatable {
         case .bookings, .booking, .payments, .timeline, .bookingDocuments, .bookingDocument: .staff(.viewBookings)
         case .bookingEvent, .bookingDetails, .proposal, .timelineAction: .staff(.actOnBooking)
         case .paymentAction: .staff(.moneyActions)
+        case .clientDetails, .clientAdopt: .staff(.editClient)
+        case .newBooking: .staff(.enterBooking)
         case .exports, .exportDownload: .staff(.exports)
         case .documentExports, .documentExport: .staff(.exports)
         case .audit: .staff(.viewAudit)
@@ -361,9 +370,10 @@ enum AdminRoute: Equatable {
     var methods: [String] {
         switch self {
         case .login, .twoFactor, .twoFactorSetup, .setPassword, .proposal, .calendarFeedPage: ["GET", "POST"]
+        case .clientDetails, .newBooking: ["GET", "POST"]
         case .signOut, .signOutEverywhere, .remind, .retryMessage, .paymentAction, .timelineAction: ["POST"]
         case .vendorAdd, .vendorEdit, .vendorPayout, .bookingVendorChange, .bookingVendorPayment: ["POST"]
-        case .bookingEvent, .bookingDetails, .taskDone: ["POST"]
+        case .bookingEvent, .bookingDetails, .taskDone, .clientAdopt: ["POST"]
         default: ["GET"]
         }
     }

@@ -34,6 +34,10 @@ public enum StaffAction: String, Sendable, CaseIterable {
     case exports
     /// Read the audit trail of every staff action.
     case viewAudit
+    /// Change a client's name, phone, email, WhatsApp consent and GSTIN, or adopt what an enquiry typed.
+    case editClient
+    /// Enter a booking by hand (a phone call, WhatsApp, a walk-in, a referral).
+    case enterBooking
 
     /// Said on the 403 page: what was refused, in the team's words.
     public var summary: String {
@@ -46,6 +50,8 @@ public enum StaffAction: String, Sendable, CaseIterable {
         case .staffAdmin: "manage the team's accounts"
         case .exports: "download exports"
         case .viewAudit: "read the audit log"
+        case .editClient: "change this client's details"
+        case .enterBooking: "enter bookings by hand"
         }
     }
 }
@@ -75,14 +81,17 @@ public enum StaffPermissions {
         .owner: [
             .viewBookings: .all, .actOnBooking: .all, .moneyActions: .all, .vendorActions: .all, .vendorBankDetails: .all,
             .staffAdmin: .all, .exports: .all, .viewAudit: .all,
+            .editClient: .all, .enterBooking: .all,
         ],
         .coordinator: [
             .viewBookings: .all, .actOnBooking: .coordinatedBookings, .moneyActions: .none, .vendorActions: .coordinatedBookings, .vendorBankDetails: .none,
             .staffAdmin: .none, .exports: .none, .viewAudit: .none,
+            .editClient: .coordinatedBookings, .enterBooking: .all,
         ],
         .accounts: [
             .viewBookings: .all, .actOnBooking: .none, .moneyActions: .all, .vendorActions: .none, .vendorBankDetails: .all,
             .staffAdmin: .none, .exports: .all, .viewAudit: .none,
+            .editClient: .none, .enterBooking: .none,
         ],
     ]
 

@@ -41,12 +41,15 @@ public struct NewBooking: Sendable {
     public var clientID: Int64
     public var enquiry: Enquiry
     public var sourceIP: String?
+    /// How it reached Roch (the website's form unless the team entered it by hand).
+    public var source: BookingSource
 
-    public init(publicID: String, clientID: Int64, enquiry: Enquiry, sourceIP: String?) {
+    public init(publicID: String, clientID: Int64, enquiry: Enquiry, sourceIP: String?, source: BookingSource = .website) {
         self.publicID = publicID
         self.clientID = clientID
         self.enquiry = enquiry
         self.sourceIP = sourceIP
+        self.source = source
     }
 }
 
@@ -64,13 +67,13 @@ public enum BookingRepository {
         let inserted = try c.query("""
             INSERT INTO bookings (public_id, client_id, event_type, event_date, city, venue, guests, budget,
                                   services, notes, idempotency_key, source_ip,
-                                  submitted_name, submitted_email, submitted_whatsapp_consent)
-            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                  submitted_name, submitted_email, submitted_whatsapp_consent, source)
+            VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING \(columns)
             """, b.publicID, b.clientID, e.eventType.rawValue, e.eventDate.description, e.city, e.venue, e.guests,
             e.budget.rawValue, e.services.map(\.rawValue), e.notes, e.idempotencyKey, b.sourceIP,
-            e.name, e.email, e.whatsAppConsent)
+            e.name, e.email, e.whatsAppConsent, b.source.rawValue)
         if let row = inserted.first { return (try record(row), true) }
         // Another request with this key won (and has committed: ON CONFLICT waited for it).
         guard let key = e.idempotencyKey, let existing = try find(c, idempotencyKey: key) else {
@@ -86,6 +89,12 @@ public enum BookingRepository {
             """, bookingID).first, let name = try row.decode("submitted_name", as: String?.self) else { return nil }
         return SubmittedContact(name: name, email: try row.decode("submitted_email"),
                                 whatsAppConsent: try row.decode("submitted_whatsapp_consent", as: Bool?.self) ?? false)
+    }
+
+    /// How the booking reached Roch; nil for bookings made before migration 0033 recorded it.
+    public static func source(_ c: Connection, bookingID: Int64) throws -> BookingSource? {
+        try c.query("SELECT source FROM bookings WHERE id = $1", bookingID).first
+            .flatMap { try $0.decode("source", as: String?.self) }.flatMap(BookingSource.init(rawValue:))
     }
 
     public static func find(_ c: Connection, idempotencyKey: String) throws -> BookingRecord? {

@@ -8,6 +8,8 @@ struct StaffPermissionsTests {
         case (.owner, _): return .all
         case (.coordinator, .viewBookings): return .all
         case (.coordinator, .actOnBooking), (.coordinator, .vendorActions): return .coordinatedBookings
+        case (.coordinator, .editClient): return .coordinatedBookings  // issue 16: their own bookings' clients
+        case (.coordinator, .enterBooking): return .all  // issue 16: they take the phone enquiries
         case (.accounts, .viewBookings), (.accounts, .moneyActions), (.accounts, .exports): return .all
         case (.accounts, .vendorBankDetails): return .all  // issue 17: bank details for owner and accounts only
         default: return .none
@@ -51,6 +53,18 @@ struct StaffPermissionsTests {
                 #expect(why.contains(action.summary))
             }
         }
+    }
+
+    /// Issue 16: accounts neither change a client's details nor enter bookings; a coordinator edits
+    /// only the clients of bookings they coordinate.
+    @Test func clientDetailsAndHandEnteredBookings() {
+        #expect(StaffPermissions.decide(role: .accounts, staffID: 1, action: .editClient, on: .booking(coordinatorID: 1))
+            == .denied("A accounts may not change this client's details. Ask the owner if you need to."))
+        #expect(!StaffPermissions.decide(role: .accounts, staffID: 1, action: .enterBooking).isAllowed)
+        #expect(StaffPermissions.decide(role: .coordinator, staffID: 3, action: .enterBooking).isAllowed)
+        #expect(StaffPermissions.decide(role: .coordinator, staffID: 3, action: .editClient, on: .booking(coordinatorID: 3)).isAllowed)
+        #expect(StaffPermissions.decide(role: .coordinator, staffID: 3, action: .editClient, on: .booking(coordinatorID: nil))
+            == .denied("You may change this client's details only on bookings you coordinate. Ask this booking's coordinator or the owner."))
     }
 
     @Test func aCoordinatorIsToldWhyAnotherCoordinatorsBookingIsRefused() {
