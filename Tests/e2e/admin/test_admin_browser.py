@@ -45,18 +45,23 @@ def admin_site(root, bin_dir, tmp_path, migrated_db):
     subprocess.run([str(bin_dir / "roch"), "seed", "--demo-sign-in"], cwd=root, env=env, check=True, capture_output=True, timeout=120)
     proc = subprocess.Popen([str(bin_dir / "roch"), "serve", "--in-process", "--port", str(port), "--dir", str(site)],
                             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for_serve(base, proc)
+    yield base, env
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def wait_for_serve(base, proc):
+    """Returns once `roch serve` (`proc`) answers at `base`."""
     deadline = time.time() + WAIT
     while True:
         try:
             urllib.request.urlopen(base + "/admin/login", timeout=1)
-            break
+            return
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 raise RuntimeError("roch serve never answered")
             time.sleep(0.1)
-    yield base, env
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def check_accessibility(driver, page, found):
@@ -87,6 +92,14 @@ def sign_in(driver, base, email, password, path="/admin/bookings"):
     WebDriverWait(driver, WAIT).until(lambda d: "/admin/login" in d.current_url)
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+
+
+def sign_in_owner(driver, base, path):
+    """The demo owner signs in with password and the current two-step code, landing on `path`."""
+    sign_in(driver, base, *OWNER, path=path)
+    WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
+    driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
     driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
 
 

@@ -13,8 +13,6 @@ import datetime
 import json
 import os
 import subprocess
-import time
-import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -24,7 +22,7 @@ from browser import make_driver
 from psycopg_shim import query
 from roch_fakes import FakeProcess
 from support import free_port
-from test_admin_browser import OWNER, OWNER_KEY, WAIT, check_accessibility, shot, sign_in, totp
+from test_admin_browser import WAIT, check_accessibility, shot, sign_in_owner, wait_for_serve
 
 WEDDING = "demo_wedding_ananya_rohan"
 KEY_ID, KEY_SECRET, WEBHOOK_SECRET = "rzp_test_cancel16", "cancel_key_secret", "cancel_webhook_secret"
@@ -48,15 +46,7 @@ def razorpay_desk(root, bin_dir, database_url, site):
         proc = subprocess.Popen([str(bin_dir / "roch"), "serve", "--in-process", "--port", str(port), "--dir", str(site)],
                                 cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            deadline = time.time() + WAIT
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/admin/login", timeout=1)
-                    break
-                except OSError:
-                    if time.time() > deadline or proc.poll() is not None:
-                        raise RuntimeError("roch serve never answered")
-                    time.sleep(0.1)
+            wait_for_serve(base, proc)
             yield base, env, razorpay
         finally:
             proc.terminate()
@@ -70,13 +60,6 @@ def desk(root, bin_dir, tmp_path, migrated_db):
     (site / "index.html").write_text("<!doctype html><title>Roch Events</title>")
     with razorpay_desk(root, bin_dir, migrated_db, site) as running:
         yield running
-
-
-def sign_in_owner(driver, base, path):
-    sign_in(driver, base, *OWNER, path=path)
-    WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-    driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-    driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
 
 
 def worker_once(root, bin_dir, env):

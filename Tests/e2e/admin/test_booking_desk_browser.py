@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import make_driver
 from psycopg_shim import query
-from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, totp  # noqa: F401
+from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, sign_in_owner, totp  # noqa: F401
 
 PHONE = "+919812300016"
 # NotificationCatalogue.parameters for the moments this flow queues
@@ -79,10 +79,7 @@ def test_a_booking_goes_from_enquiry_to_a_sent_proposal_and_a_new_date(admin_sit
     problems = []
     driver = make_driver(360, 740, javascript=True)
     try:
-        sign_in(driver, base, *OWNER, path=f"/admin/bookings/{b['public_id']}")
-        WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-        driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-        driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+        sign_in_owner(driver, base, f"/admin/bookings/{b['public_id']}")
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "next-h"))
         page = driver.page_source
         assert "Schedule discussion: not yet" in page and "Assign a coordinator to the booking first." in page

@@ -20,8 +20,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import make_driver
 from psycopg_shim import execute, query
-from test_admin_browser import WAIT, check_accessibility, shot
-from test_booking_cancel_refund_browser import click, issue_link, milestone, razorpay_desk, sign_in_owner, worker_once
+from test_admin_browser import WAIT, check_accessibility, shot, sign_in_owner
+from test_booking_cancel_refund_browser import click, issue_link, milestone, razorpay_desk, worker_once
 from test_booking_desk_browser import fits_a_phone, set_value
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bookings"))

@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import make_driver
 from psycopg_shim import query
-from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, totp  # noqa: F401
+from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, sign_in_owner, totp  # noqa: F401
 
 WEDDING_PHONE = "+919876500001"  # the demo wedding's client, Ananya Rao
 GSTIN = "27AAPFU0939F1ZV"
@@ -78,10 +78,7 @@ def test_client_details_adoption_and_bookings_by_hand(admin_site, output_dir):
     problems = []
     driver = make_driver(360, 740, javascript=True)
     try:
-        sign_in(driver, base, *OWNER, path=f"/admin/bookings/{later}")
-        WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-        driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-        driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+        sign_in_owner(driver, base, f"/admin/bookings/{later}")
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "client-h"))
 
         # 1. The later enquiry's details, beside the stored ones, adopted with one click.

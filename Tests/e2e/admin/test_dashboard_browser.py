@@ -20,7 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from browser import make_driver
 from psycopg_shim import execute, query
 from support import free_port
-from test_admin_browser import OWNER, OWNER_KEY, WAIT, check_accessibility, shot, sign_in, totp
+from test_admin_browser import OWNER, OWNER_KEY, WAIT, check_accessibility, shot, sign_in, sign_in_owner, totp
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "payments"))
 from payments_support import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FastCGIFront  # noqa: E402
@@ -84,10 +84,7 @@ def razorpay(bin_dir, migrated_db):
 
 
 def owner_signs_in(driver, base):
-    sign_in(driver, base, *OWNER, path="/admin/")
-    WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-    driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-    driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+    sign_in_owner(driver, base, "/admin/")
     try:
         WebDriverWait(driver, WAIT).until(lambda d: d.current_url.endswith("/admin/") and d.find_elements(By.ID, "attention"))
     except Exception:

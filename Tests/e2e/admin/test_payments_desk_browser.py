@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import psycopg_shim as db
 from browser import make_driver
-from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, totp  # noqa: F401
+from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, sign_in_owner, totp  # noqa: F401
 
 WEDDING = "demo_wedding_ananya_rohan"
 
@@ -29,10 +29,7 @@ def test_owner_records_the_second_instalment_as_a_bank_transfer_on_a_phone(admin
     problems = []
     driver = make_driver(360, 800, javascript=True)
     try:
-        sign_in(driver, base, *OWNER, path=f"/admin/bookings/{WEDDING}")
-        WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-        driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-        driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+        sign_in_owner(driver, base, f"/admin/bookings/{WEDDING}")
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "payments-h"))
         driver.find_element(By.CSS_SELECTOR, f"a[href='/admin/bookings/{WEDDING}/payments']").click()
         WebDriverWait(driver, WAIT).until(lambda d: d.current_url.endswith("/payments"))

@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import make_driver
 from psycopg_shim import query
-from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, totp  # noqa: F401
+from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, sign_in_owner, totp  # noqa: F401
 from test_booking_desk_browser import fits_a_phone
 from test_vendors_desk_browser import PortalStream, portal_cookie
 
@@ -41,10 +41,7 @@ def test_the_owner_revises_the_wedding_proposal_after_the_deposit_and_the_client
     problems = []
     driver = make_driver(360, 800, javascript=True)
     try:
-        sign_in(driver, base, *OWNER, path=f"/admin/bookings/{WEDDING}")
-        WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-        driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-        driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+        sign_in_owner(driver, base, f"/admin/bookings/{WEDDING}")
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "next-h"))
         driver.find_element(By.LINK_TEXT, "Revise the proposal and payment plan").click()
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "edit-h"))

@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import make_driver
 from test_admin_browser import (COORDINATOR, OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility,  # noqa: F401 (fixture)
-                                find_wedding, sign_in, totp)
+                                find_wedding, sign_in, sign_in_owner, totp)
 
 CLIENT_PHONE = "+919876500001"
 VENDORS = [  # name, category, role on the wedding
@@ -46,10 +46,7 @@ def submit(driver, form):
 
 
 def owner_signs_in(driver, base):
-    sign_in(driver, base, *OWNER, path="/admin/vendors")
-    WebDriverWait(driver, WAIT).until(lambda d: "/admin/login/two-factor" in d.current_url)
-    driver.find_element(By.ID, "code").send_keys(totp(OWNER_KEY, time.time()))
-    driver.find_element(By.CSS_SELECTOR, "form.admin-form button[type=submit]").click()
+    sign_in_owner(driver, base, "/admin/vendors")
     WebDriverWait(driver, WAIT).until(lambda d: d.current_url.endswith("/admin/vendors"))
 
 
