@@ -12,9 +12,18 @@ struct AdminSecurityTests {
     static func pages(_ w: AdminWorld) -> [String] {
         ["/admin", "/admin/", "/admin/bookings", "/admin/bookings?q=asha&state=discussion", "/admin/bookings/\(w.bookingPublicID)",
          "/admin/bookings/unknown-id", "/admin/audit", "/admin/audit?actor=staff:1", "/admin/two-factor/setup", "/admin/login/two-factor",
-         "/admin/no-such-page", "/admin/bookings/a/b"]
+         "/admin/no-such-page", "/admin/bookings/a/b",
+         // the staff desks: each behind the same gate
+         "/admin/bookings/new", "/admin/bookings/\(w.bookingPublicID)/client", "/admin/bookings/\(w.bookingPublicID)/proposal",
+         "/admin/bookings/\(w.bookingPublicID)/payments", "/admin/bookings/\(w.bookingPublicID)/timeline",
+         "/admin/bookings/\(w.bookingPublicID)/documents", "/admin/bookings/\(w.bookingPublicID)/vendors", "/admin/tasks",
+         "/admin/vendors", "/admin/vendors/payables", "/admin/exports", "/admin/dashboard/attention", "/admin/dashboard/payments",
+         "/admin/calendar"]
     }
-    static let forms = ["/admin/sign-out", "/admin/sign-out-everywhere", "/admin/two-factor/setup", "/admin/login/two-factor"]
+    static let forms = ["/admin/sign-out", "/admin/sign-out-everywhere", "/admin/two-factor/setup", "/admin/login/two-factor",
+                        "/admin/bookings/new", "/admin/bookings/demo/client", "/admin/bookings/demo/client/adopt", "/admin/bookings/demo/event",
+                        "/admin/bookings/demo/details", "/admin/bookings/demo/proposal", "/admin/bookings/demo/payments/offline",
+                        "/admin/bookings/demo/payments/refund", "/admin/bookings/demo/timeline/note", "/admin/bookings/demo/timeline/issue-link"]
 
     @Test func withoutASessionEveryPageRedirectsToSignInAndComesBack() async throws {
         let w = try await AdminWorld()
