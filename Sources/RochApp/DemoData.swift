@@ -89,21 +89,29 @@ enum DemoWedding {
                     (SELECT id FROM staff_users WHERE email = $4))
             RETURNING id
             """, publicID, client, eventDate.description, coordinatorEmail).first!.decode("id")
-        let history: [(BookingState?, BookingState, String, String)] = [
-            (nil, .enquiry, "create", "Enquiry received"), (.enquiry, .discussion, BookingEvent.discuss.rawValue, "Discussion scheduled"),
-            (.discussion, .proposalSent, BookingEvent.sendProposal.rawValue, "Proposal sent"),
-            (.proposalSent, .depositPaid, BookingEvent.depositPaid.rawValue, "Deposit received"),
-            (.depositPaid, .activePreparation, BookingEvent.startPreparation.rawValue, "Preparation has started"),
+        // Each step on its own day, its client timeline entry exactly as the lifecycle table writes it.
+        let history: [(from: BookingState?, to: BookingState, event: String, entry: PortalEntryTemplate?, at: Instant)] = [
+            (nil, .enquiry, "create", portalEntry(BookingLifecycle.creation.actions), Story.enquiry),
+            (.enquiry, .discussion, BookingEvent.discuss.rawValue, portalEntry(.enquiry, .discuss), Story.discussion),
+            (.discussion, .proposalSent, BookingEvent.sendProposal.rawValue, portalEntry(.discussion, .sendProposal), Story.proposalSent),
+            (.proposalSent, .depositPaid, BookingEvent.depositPaid.rawValue, portalEntry(.proposalSent, .depositPaid), Story.depositPaid),
+            (.depositPaid, .activePreparation, BookingEvent.startPreparation.rawValue, portalEntry(.depositPaid, .startPreparation),
+             Story.preparation),
         ]
-        for (from, to, event, title) in history {
-            if to == .proposalSent { try sendProposal(c, bookingID: booking, eventDate: eventDate, acceptedOn: today.adding(days: -14)) }
-            if to == .depositPaid { try receiveDeposit(c, bookingID: booking, today: today.adding(days: -12)) }
+        for step in history {
+            if step.to == .proposalSent { try sendProposal(c, bookingID: booking, eventDate: eventDate, today: today) }
+            if step.to == .depositPaid { try receiveDeposit(c, bookingID: booking, today: today) }
             try c.execute("""
                 INSERT INTO booking_transitions (booking_id, from_state, to_state, event, actor, note) VALUES ($1, $2, $3, $4, 'demo', 'demo data')
-                """, booking, from?.rawValue, to.rawValue, event)
-            try TeamRepository.audit(c, actor: "demo", action: from == nil ? "booking.created" : "booking.transition", entity: "booking",
-                                     entityID: publicID, details: ["from": from?.rawValue ?? "", "to": to.rawValue, "event": event])
-            _ = try TimelineRepository.append(c, bookingID: booking, kind: "status", title: title, body: "")
+                """, booking, step.from?.rawValue, step.to.rawValue, step.event)
+            try TeamRepository.audit(c, actor: "demo", action: step.from == nil ? "booking.created" : "booking.transition", entity: "booking",
+                                     entityID: publicID, details: ["from": step.from?.rawValue ?? "", "to": step.to.rawValue, "event": step.event])
+            if let entry = step.entry {
+                _ = try TimelineRepository.append(c, bookingID: booking, kind: "status", title: entry.title, body: entry.body,
+                                                  data: try JSONB(encoding: ["state": step.to.rawValue, "label": step.to.label]))
+            }
+            if step.to == .enquiry { try addFirstCall(c, bookingID: booking, coordinatorEmail: coordinatorEmail, today: today) }
+            try date(c, bookingID: booking, at: step.at.on(today))
         }
         var ids: [String: Int64] = [:]
         for v in vendors {
@@ -118,11 +126,12 @@ enum DemoWedding {
             _ = try VendorRepository.addDependency(c, dependent: ids[dependent]!, required: ids[required]!)
         }
         _ = try VendorPayables.record(c, NewVendorPayment(
-            assignmentID: ids["Venue"]!, amount: Money(rupees: 150_000), paidOn: today.adding(days: -10), method: "bank_transfer",
+            assignmentID: ids["Venue"]!, amount: Money(rupees: 150_000), paidOn: Story.venueConfirmed.day(today), method: "bank_transfer",
             reference: "DEMO-NEFT-0001", note: "Advance for the lawn", recordedBy: "demo"))
         _ = try TimelineRepository.append(c, bookingID: booking, kind: "vendor", title: "Your venue has been confirmed",
                                           body: "Lake Palace Lawns is booked for the sangeet and the wedding.")
-        try addTasks(c, bookingID: booking, coordinatorEmail: coordinatorEmail)
+        try addMenuTask(c, bookingID: booking, coordinatorEmail: coordinatorEmail)
+        try date(c, bookingID: booking, at: Story.venueConfirmed.on(today))
         return "demo wedding added (booking \(publicID), \(vendors.count) vendors; `roch portal-link --phone \(clientPhone)` opens its portal)"
     }
 }

@@ -72,10 +72,38 @@ import Testing
         #expect(told == paid.map { "Payment received: \($0.amount.inr)" })
         let receipts: Int64 = try c.query("SELECT count(*) AS n FROM invoices WHERE payment_id IS NOT NULL AND booking_id = $1", bookingID).first!.decode("n")
         #expect(receipts == Int64(counted.count))
-        // the timeline's steps follow the lifecycle as far as the booking's state, in order
-        let steps: [String] = try c.query("SELECT title FROM portal_events WHERE booking_id = $1 AND kind = 'status' ORDER BY id", bookingID)
-            .map { try $0.decode("title") }
-        #expect(steps.last == "Preparation has started" && steps.contains("Deposit received"))
+        // the timeline's steps are the ones the lifecycle table writes, as far as the booking's state, in order
+        let steps: [String] = try c.query("SELECT title || ': ' || body AS entry FROM portal_events WHERE booking_id = $1 AND kind = 'status' ORDER BY id",
+                                          bookingID).map { try $0.decode("entry") }
+        let path: [[BookingAction]] = [BookingLifecycle.creation.actions] + [(BookingState.enquiry, BookingEvent.discuss), (.discussion, .sendProposal),
+                                                                             (.proposalSent, .depositPaid), (.depositPaid, .startPreparation)]
+            .map { BookingLifecycle.transition(from: $0.0, event: $0.1)!.actions }
+        let written = path.compactMap { actions in
+            actions.compactMap { if case .portalEntry(let e) = $0 { return "\(e.title): \(e.body)" } else { return nil } }.first
+        }
+        #expect(steps == written)
+
+        // each step on its own day, in the order it happened, all before today: what the timeline and the
+        // state history say happened when is what the money says (proposal sent, accepted, deposit paid)
+        let timeline: [Date] = try c.query("SELECT created_at FROM portal_events WHERE booking_id = $1 ORDER BY id", bookingID).map { try $0.decode("created_at") }
+        #expect(timeline == timeline.sorted() && timeline.allSatisfy { $0 < Date() })
+        let history: [Date] = try c.query("SELECT at FROM booking_transitions WHERE booking_id = $1 ORDER BY id", bookingID).map { try $0.decode("at") }
+        let statusDays: [Date] = try c.query("SELECT created_at FROM portal_events WHERE booking_id = $1 AND kind = 'status' ORDER BY id", bookingID)
+            .map { try $0.decode("created_at") }
+        #expect(history == statusDays)
+        let when = try c.query("""
+            SELECT p.sent_at, p.accepted_at, pay.counted_at, i.issued_on::text AS issued_on, (pay.counted_at AT TIME ZONE 'Asia/Kolkata')::date::text AS paid_on,
+                   (SELECT created_at FROM portal_events WHERE booking_id = $1 AND kind = 'payment') AS told_at, b.created_at AS enquired_at,
+                   m.due_on::text AS deposit_due
+            FROM proposals p JOIN bookings b ON b.id = p.booking_id JOIN payment_milestones m ON m.proposal_id = p.id AND m.sequence = 1
+            JOIN payments pay ON pay.milestone_id = m.id JOIN invoices i ON i.payment_id = pay.id WHERE p.booking_id = $1
+            """, bookingID).first!
+        let sent: Date = try when.decode("sent_at"), accepted: Date = try when.decode("accepted_at"), countedAt: Date = try when.decode("counted_at")
+        let enquiredAt: Date = try when.decode("enquired_at"), toldAt: Date = try when.decode("told_at")
+        let issuedOn: String = try when.decode("issued_on"), paidOn: String = try when.decode("paid_on"), depositDue: String = try when.decode("deposit_due")
+        #expect(enquiredAt == history.first)
+        #expect(history[2] == sent && sent < accepted && accepted < countedAt && history[3] == countedAt && toldAt == countedAt)
+        #expect(issuedOn == paidOn && depositDue <= paidOn)
 
         let tasks = try c.query("SELECT count(*) FILTER (WHERE done_at IS NULL) AS open, count(*) FILTER (WHERE done_at IS NOT NULL) AS done FROM tasks WHERE booking_id = $1", bookingID).first!
         #expect(try tasks.decode("open") as Int64 >= 1)
