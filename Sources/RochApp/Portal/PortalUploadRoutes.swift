@@ -77,8 +77,7 @@ extension PortalAPI {
             }
         }
         if ErrorResponder.wantsJSON(request) {
-            let bookingID = bookingPublicID
-            var response = try Response.json(PortalUploadView(record, booking: bookingID))
+            var response = try Response.json(PortalUploadView(record, booking: bookingPublicID))
             response.status = 201
             return Self.private(response)
         }

@@ -19,23 +19,32 @@ from psycopg_shim import query
 from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, sign_in_owner, totp  # noqa: F401
 
 PHONE = "+919812300016"
-# NotificationCatalogue.parameters for the moments this flow queues
+# NotificationCatalogue.parameters of each moment the booking desk's flows queue (every recipient's keys)
 PARAMETERS = {
+    "enquiry_received": ["client_name", "event_type", "event_date", "city", "guests", "phone", "admin_link"],
     "discussion_scheduled": ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "call_time", "admin_link"],
     "proposal_sent": ["client_name", "event_type", "event_date", "coordinator_name", "total_amount", "proposal_link", "admin_link"],
+    "payment_link_issued": ["client_name", "milestone_label", "amount", "due_date", "payment_link"],
+    "payment_received": ["client_name", "amount", "milestone_label", "receipt_number", "invoice_link", "admin_link"],
+    "booking_confirmed": ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "portal_link", "admin_link"],
     "event_rescheduled": ["client_name", "event_type", "event_date", "event_when", "previous_when", "venue", "coordinator_name",
                           "coordinator_phone", "admin_link"],
+    "event_completed": ["client_name", "event_type", "review_link", "admin_link"],
 }
 
 
-def enquire(base, event_date):
-    fields = {"name": "Meera Desk", "phone": PHONE, "email": "meera@example.com", "event_type": "wedding",
-              "event_date": event_date.isoformat(), "city": "Udaipur", "guests": "180", "budget": "10l_25l",
-              "services": "decor", "whatsapp_consent": "yes", "idempotency_key": "desk-e2e-0000000000000016"}
+def post_enquiry(base, fields):
+    """An enquiry posted to the booking function as the public form sends it."""
     request = urllib.request.Request(base + "/api/booking", data=urllib.parse.urlencode(fields).encode(),
                                      headers={"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"})
     with urllib.request.urlopen(request, timeout=WAIT) as r:
         assert r.status in (200, 201), r.status
+
+
+def enquire(base, event_date):
+    post_enquiry(base, {"name": "Meera Desk", "phone": PHONE, "email": "meera@example.com", "event_type": "wedding",
+                        "event_date": event_date.isoformat(), "city": "Udaipur", "guests": "180", "budget": "10l_25l",
+                        "services": "decor", "whatsapp_consent": "yes", "idempotency_key": "desk-e2e-0000000000000016"})
 
 
 def booking(db):
@@ -55,6 +64,14 @@ def assert_told(db, booking_id, moment, roles):
         missing = [k for k in PARAMETERS[moment] if not params.get(k)]
         assert missing == [], f"{moment} to {role} lacks {missing}"
     return found
+
+
+def fill_plan(driver, plan):
+    """The proposal editor's milestones: (label, amount in rupees as typed, due day) each."""
+    for n, (label, amount, due) in enumerate(plan, start=1):
+        driver.find_element(By.ID, f"milestone-{n}-label").send_keys(label)
+        driver.find_element(By.ID, f"milestone-{n}-amount").send_keys(amount)
+        set_value(driver, f"milestone-{n}-due_on", due.isoformat())
 
 
 def set_value(driver, element_id, value):
@@ -136,10 +153,7 @@ def test_a_booking_goes_from_enquiry_to_a_sent_proposal_and_a_new_date(admin_sit
         # 4,00,000 + 18 % = 4,72,000; 180 × 1,500 = 2,70,000 + 5 % = 2,83,500; total 7,55,500
         plan = [("Deposit", "2,26,650", today), ("Second instalment", "1,00,000", today + datetime.timedelta(days=30)),
                 ("Balance", "3,28,850", event_day - datetime.timedelta(days=7))]
-        for n, (label, amount, due) in enumerate(plan, start=1):
-            driver.find_element(By.ID, f"milestone-{n}-label").send_keys(label)
-            driver.find_element(By.ID, f"milestone-{n}-amount").send_keys(amount)
-            set_value(driver, f"milestone-{n}-due_on", due.isoformat())
+        fill_plan(driver, plan)
         driver.find_element(By.CSS_SELECTOR, "button[value=send]").click()
         WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "plan-error"))
         assert "add ₹1,00,000" in driver.find_element(By.ID, "plan-error").text

@@ -9,7 +9,6 @@ every parameter the catalogue lists) and the portal's live timeline. Screenshots
 The only thing not done through a browser is the passing of time: "the day after the event" is the
 event date moved to yesterday before the worker's housekeeping runs (no clock can be moved for it)."""
 import datetime
-import json
 import pathlib
 import subprocess
 import sys
@@ -22,23 +21,11 @@ from browser import make_driver
 from psycopg_shim import execute, query
 from test_admin_browser import WAIT, check_accessibility, shot, sign_in_owner
 from test_booking_cancel_refund_browser import click, issue_link, milestone, razorpay_desk, worker_once
-from test_booking_desk_browser import fits_a_phone, set_value
+from test_booking_desk_browser import assert_told as told, fill_plan, fits_a_phone, set_value
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bookings"))
 from test_booking_browser import click as click_id, fill_booking  # noqa: E402
 
-# NotificationCatalogue.parameters of each moment this journey queues
-PARAMETERS = {
-    "enquiry_received": ["client_name", "event_type", "event_date", "city", "guests", "phone", "admin_link"],
-    "discussion_scheduled": ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "call_time", "admin_link"],
-    "proposal_sent": ["client_name", "event_type", "event_date", "coordinator_name", "total_amount", "proposal_link", "admin_link"],
-    "payment_link_issued": ["client_name", "milestone_label", "amount", "due_date", "payment_link"],
-    "payment_received": ["client_name", "amount", "milestone_label", "receipt_number", "invoice_link", "admin_link"],
-    "booking_confirmed": ["client_name", "event_type", "event_date", "coordinator_name", "coordinator_phone", "portal_link", "admin_link"],
-    "event_rescheduled": ["client_name", "event_type", "event_date", "event_when", "previous_when", "venue", "coordinator_name",
-                          "coordinator_phone", "admin_link"],
-    "event_completed": ["client_name", "event_type", "review_link", "admin_link"],
-}
 PHONE = "+919845016016"
 
 
@@ -48,17 +35,6 @@ def journey(root, bin_dir, tmp_path, migrated_db):
     subprocess.run([str(bin_dir / "roch"), "build", "--out", str(site)], cwd=root, check=True, capture_output=True, timeout=180)
     with razorpay_desk(root, bin_dir, migrated_db, site) as running:
         yield running
-
-
-def told(db, booking_id, moment, roles):
-    """The moment's queued messages go to exactly `roles`, each with every parameter it needs."""
-    rows = query(db, f"SELECT recipient_role, parameters::text FROM notifications WHERE booking_id = {booking_id} AND moment = '{moment}'")
-    found = [(role, json.loads(params)) for role, params in rows]
-    assert {role for role, _ in found} == roles, f"{moment}: {found}"
-    for role, params in found:
-        missing = [k for k in PARAMETERS[moment] if not params.get(k)]
-        assert missing == [], f"{moment} to {role} lacks {missing}"
-    return found
 
 
 def state(db, booking_id):
@@ -140,10 +116,7 @@ def test_one_booking_from_the_public_form_to_completion(journey, output_dir, roo
         # 5,00,000 + 18 % = 5,90,000; 1,50,000 + 18 % = 1,77,000; total 7,67,000
         plan = [("Deposit", "2,30,100", today), ("Second instalment", "2,00,000", today + datetime.timedelta(days=30)),
                 ("Balance", "3,36,900", event_day - datetime.timedelta(days=7))]
-        for n, (label, amount, due) in enumerate(plan, start=1):
-            staff.find_element(By.ID, f"milestone-{n}-label").send_keys(label)
-            staff.find_element(By.ID, f"milestone-{n}-amount").send_keys(amount)
-            set_value(staff, f"milestone-{n}-due_on", due.isoformat())
+        fill_plan(staff, plan)
         click(staff, "button[value=save]")
         WebDriverWait(staff, WAIT).until(lambda d: "saved=1" in d.current_url)
         assert "<strong>₹7,67,000</strong>" in staff.page_source

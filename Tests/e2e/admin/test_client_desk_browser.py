@@ -5,14 +5,13 @@ first, nothing saved); then enters two bookings by hand, one for a new client an
 already a client's. Every page passes axe-core; screenshots go to test-output/admin/client-*.png."""
 import datetime
 import time
-import urllib.parse
-import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import make_driver
 from psycopg_shim import query
+from test_booking_desk_browser import fits_a_phone, post_enquiry
 from test_admin_browser import OWNER, OWNER_KEY, WAIT, admin_site, check_accessibility, shot, sign_in, sign_in_owner, totp  # noqa: F401
 
 WEDDING_PHONE = "+919876500001"  # the demo wedding's client, Ananya Rao
@@ -24,21 +23,13 @@ def enquire(base, event_date):
     fields = {"name": "Ananya R. Rao", "phone": WEDDING_PHONE, "email": "ananya.rao@example.org", "event_type": "birthday",
               "event_date": event_date.isoformat(), "city": "Bengaluru", "guests": "60", "budget": "under_5l",
               "services": "decor", "whatsapp_consent": "yes", "idempotency_key": "client-desk-e2e-00000016"}
-    request = urllib.request.Request(base + "/api/booking", data=urllib.parse.urlencode(fields).encode(),
-                                     headers={"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"})
-    with urllib.request.urlopen(request, timeout=WAIT) as r:
-        assert r.status in (200, 201), r.status
+    post_enquiry(base, fields)
 
 
 def client(db, phone):
     """The client's name, email, WhatsApp consent (t/f) and GSTIN, as psql prints them."""
     rows = query(db, f"SELECT name, email, whatsapp_consent, gstin FROM clients WHERE phone = '{phone}'")
     return rows[0] if rows else None
-
-
-def fits_a_phone(driver, page):
-    width = driver.execute_script("return document.documentElement.scrollWidth")
-    assert width <= 360, f"{page} scrolls sideways on a phone ({width} px)"
 
 
 def fill(driver, element_id, text):
