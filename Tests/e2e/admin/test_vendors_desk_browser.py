@@ -15,6 +15,7 @@ import time
 import urllib.parse
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import make_driver
@@ -42,7 +43,10 @@ def shot(driver, output_dir, name):
 
 
 def submit(driver, form):
+    """Submits `form` and waits until its page is replaced: a wait on the next URL alone could pass on
+    the old page when the previous submit left the same notice in the URL."""
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, WAIT).until(staleness_of(form))
 
 
 def owner_signs_in(driver, base):
